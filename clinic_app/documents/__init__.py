@@ -1,0 +1,1 @@
+"""reportlab layouts of the forms, card, agreement, register and ledger."""

@@ -1,0 +1,27 @@
+"""Every setting declared once: key, type, default, Chinese label. Storage and the settings
+dialog both read this list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    type: type
+    default: object
+    minimum: int | None = None
+    maximum: int | None = None
+    admin_only: bool = True
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("clinic_code", "本单位", str, ""),
+    Setting("idle_lock_minutes", "无操作自动锁屏（分钟）", int, 10, 1, 240),
+    Setting("lockout_threshold", "连续输错密码次数上限", int, 5, 3, 20),
+    Setting("lockout_minutes", "输错后锁定时长（分钟）", int, 15, 1, 1440),
+    Setting("backup_keep", "保留备份份数", int, 10, 1, 100),
+    Setting("last_backup_date", "上次自动备份日期", str, ""),
+)
+BY_KEY = {s.key: s for s in SETTINGS}

@@ -1,0 +1,1 @@
+"""File exports and imports: xlsx, csv, manifests."""

@@ -1,0 +1,209 @@
+"""Patients, their guardians and households.
+
+Takes values already checked by ``domain.patient_fields.validate_record`` and stores them, keeping
+the search keys (pinyin initials, number digits) in step with every write.
+"""
+from __future__ import annotations
+
+import json
+
+from ..domain import pinyin
+from ..domain.patient_fields import GUARDIAN_FIELDS, MULTI, BOOL, PATIENT_FIELDS, IMAGE
+from ..domain.text import to_halfwidth
+from . import audit, clock
+from .errors import DuplicateError, NotFoundError
+
+PATIENT_COLUMNS = tuple(f.key for f in PATIENT_FIELDS if f.kind != IMAGE)
+GUARDIAN_COLUMNS = {f.key: f.key.removeprefix("guardian_") for f in GUARDIAN_FIELDS
+                    if f.key != "guardian_relationship"}
+_MULTI = {f.key for f in PATIENT_FIELDS if f.kind == MULTI}
+_BOOL = {f.key for f in PATIENT_FIELDS if f.kind == BOOL}
+
+LIST_SQL = """
+SELECT p.id, p.name, p.sex, p.birth_date, p.id_number, p.town, p.village, p.diagnosis, p.phone,
+       g.name AS guardian_name, g.phone AS guardian_phone
+FROM patients p LEFT JOIN guardians g ON g.id = p.guardian_id
+"""
+DEFAULT_LIMIT = 500
+
+
+def _digits(value) -> str:
+    return "".join(ch for ch in str(value or "") if ch.isdigit() or ch in "xX").lower()
+
+
+def search_keys(values: dict) -> dict:
+    numbers = [values.get(k) for k in ("id_number", "insurance_card_no", "special_disease_card_no",
+                                       "disability_cert_no", "phone", "guardian_phone",
+                                       "rescue_card_no")]
+    return {
+        "search_initials": pinyin.search_initials(values.get("name") or ""),
+        "search_pinyin": pinyin.search_pinyin(values.get("name") or ""),
+        "search_numbers": "".join(" " + _digits(n) for n in numbers if n),
+    }
+
+
+def _patient_row(values: dict) -> dict:
+    row = {}
+    for key in PATIENT_COLUMNS:
+        value = values.get(key)
+        if key in _MULTI:
+            value = json.dumps(list(value or []), ensure_ascii=False)
+        elif key in _BOOL:
+            value = 1 if value else 0
+        row[key] = value
+    row["guardian_relationship"] = values.get("guardian_relationship")
+    row.update(search_keys(values))
+    return row
+
+
+def _guardian_row(values: dict) -> dict | None:
+    row = {col: values.get(key) for key, col in GUARDIAN_COLUMNS.items()}
+    if not any(row.values()):
+        return None
+    return row
+
+
+def find_by_id_number(db, id_number: str) -> int | None:
+    row = db.execute("SELECT id FROM patients WHERE id_number = ?", [id_number]).fetchone()
+    return row[0] if row else None
+
+
+def _save_guardian(db, values: dict, existing_id: int | None) -> int | None:
+    row = _guardian_row(values)
+    if row is None:
+        return None
+    now = clock.now()
+    if existing_id:
+        db["guardians"].update(existing_id, {**row, "updated_at": now})
+        return existing_id
+    if row.get("id_number"):
+        found = db.execute("SELECT id FROM guardians WHERE id_number = ?", [row["id_number"]]).fetchone()
+        if found:  # one guardian caring for two patients of the same household
+            db["guardians"].update(found[0], {**row, "updated_at": now})
+            return found[0]
+    return db["guardians"].insert({**row, "created_at": now, "updated_at": now}).last_pk
+
+
+def create(db, values: dict, user: dict | None = None, household_id: int | None = None,
+           photo: tuple[bytes, str] | None = None) -> int:
+    """Insert one patient (with guardian and household) and its audit row, all or nothing."""
+    with db.atomic():
+        if find_by_id_number(db, values["id_number"]):
+            raise DuplicateError(f"身份证号 {values['id_number']} 已登记")
+        if household_id is None:
+            household_id = db["households"].insert({"created_at": clock.now()}).last_pk
+        guardian_id = _save_guardian(db, values, None)
+        now = clock.now()
+        row = {**_patient_row(values), "household_id": household_id, "guardian_id": guardian_id,
+               "created_at": now, "updated_at": now,
+               "created_by": user["id"] if user else None, "updated_by": user["id"] if user else None}
+        patient_id = db["patients"].insert(row).last_pk
+        if photo:
+            set_photo(db, patient_id, *photo)
+        audit.record(db, audit.CREATE, "patient", patient_id, f"登记患者 {values['name']}", user=user)
+    return patient_id
+
+
+def update(db, patient_id: int, values: dict, user: dict | None = None,
+           household_id: int | None = None) -> list[str]:
+    """Store changed fields; the audit row lists what changed, old and new."""
+    before = get(db, patient_id)
+    with db.atomic():
+        other = find_by_id_number(db, values["id_number"])
+        if other and other != patient_id:
+            raise DuplicateError(f"身份证号 {values['id_number']} 已属于另一位患者")
+        guardian_id = _save_guardian(db, values, before.get("guardian_id"))
+        row = {**_patient_row(values), "guardian_id": guardian_id, "updated_at": clock.now(),
+               "updated_by": user["id"] if user else None}
+        if household_id is not None:
+            row["household_id"] = household_id
+        db["patients"].update(patient_id, row)
+        after = get(db, patient_id)
+        changed = [f.key for f in PATIENT_FIELDS + GUARDIAN_FIELDS
+                   if f.kind != IMAGE and before.get(f.key) != after.get(f.key)]
+        if household_id is not None and household_id != before["household_id"]:
+            changed.append("household_id")
+        if changed:
+            audit.record(db, audit.UPDATE, "patient", patient_id, f"修改患者 {after['name']}",
+                         detail={k: [before.get(k), after.get(k)] for k in changed}, user=user)
+    return changed
+
+
+def set_photo(db, patient_id: int, image: bytes, mime: str = "image/png") -> None:
+    db["patient_photos"].upsert({"patient_id": patient_id, "image": image, "mime": mime,
+                                 "updated_at": clock.now()}, pk="patient_id")
+
+
+def remove_photo(db, patient_id: int) -> None:
+    db.execute("DELETE FROM patient_photos WHERE patient_id = ?", [patient_id])
+
+
+def get_photo(db, patient_id: int) -> bytes | None:
+    row = db.execute("SELECT image FROM patient_photos WHERE patient_id = ?", [patient_id]).fetchone()
+    return row[0] if row else None
+
+
+def get(db, patient_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM patients WHERE id = ?", [patient_id]))
+    if not rows:
+        raise NotFoundError("找不到该患者")
+    p = rows[0]
+    for key in _MULTI:
+        p[key] = json.loads(p[key]) if p[key] else []
+    for key in _BOOL:
+        p[key] = bool(p[key])
+    for key in GUARDIAN_COLUMNS:
+        p[key] = None
+    if p["guardian_id"]:
+        g = db["guardians"].get(p["guardian_id"])
+        for key, col in GUARDIAN_COLUMNS.items():
+            p[key] = g[col]
+    p["has_photo"] = db.execute("SELECT 1 FROM patient_photos WHERE patient_id = ?",
+                                [patient_id]).fetchone() is not None
+    return p
+
+
+def household_members(db, household_id: int) -> list[dict]:
+    return list(db.query("SELECT id, name, id_number FROM patients WHERE household_id = ? ORDER BY id",
+                         [household_id]))
+
+
+def count(db) -> int:
+    return db["patients"].count
+
+
+def classify_query(query: str) -> tuple[str, str]:
+    """('numbers' | 'pinyin' | 'name' | 'all', cleaned query) — how a typed query is matched."""
+    q = "".join(to_halfwidth(query or "").split()).lower()
+    if not q:
+        return "all", ""
+    if all(ch.isdigit() or ch in "x-" for ch in q) and any(ch.isdigit() for ch in q):
+        return "numbers", q.replace("-", "")
+    if q.isascii() and q.isalpha():
+        return "pinyin", q
+    return "name", q
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(db, query: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
+    """Search as you type: Chinese name fragment, pinyin initials or full pinyin, or any part of
+    the ID, card or phone numbers. Best matches first (exact, then prefix), then newest."""
+    kind, q = classify_query(query)
+    like = _escape_like(q)
+    if kind == "all":
+        return list(db.query(LIST_SQL + " ORDER BY p.id DESC LIMIT ?", [limit]))
+    if kind == "numbers":
+        where, args = "p.search_numbers LIKE ? ESCAPE '\\'", [f"%{like}%"]
+        order, oargs = "(p.id_number LIKE ? ESCAPE '\\') DESC", [f"{like}%"]
+    elif kind == "pinyin":
+        where = "(p.search_initials LIKE ? ESCAPE '\\' OR p.search_pinyin LIKE ? ESCAPE '\\')"
+        args = [f"% {like}%", f"% {like}%"]
+        order, oargs = "(p.search_initials LIKE ? ESCAPE '\\') DESC", [f"% {like} %"]
+    else:
+        where, args = "p.name LIKE ? ESCAPE '\\'", [f"%{like}%"]
+        order, oargs = "(p.name = ?) DESC, (p.name LIKE ? ESCAPE '\\') DESC", [q, f"{like}%"]
+    sql = f"{LIST_SQL} WHERE {where} ORDER BY {order}, p.id DESC LIMIT ?"
+    return list(db.query(sql, args + oargs + [limit]))

@@ -1,0 +1,21 @@
+"""Shared fixtures. Qt runs offscreen: no display is needed, and none is used."""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from clinic_app.storage.db import open_database  # noqa: E402
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "clinic.db"
+
+
+@pytest.fixture
+def fresh_db(db_path):
+    """A real SQLite file, migrated and loaded with reference data."""
+    db = open_database(db_path)
+    yield db
+    db.conn.close()
