@@ -1,0 +1,149 @@
+"""The main window: the patient list, the menus, and the idle lock that covers them."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
+
+from ..domain import roles
+from ..storage import audit, backup, patients, settings
+from .. import paths
+from . import messages
+from .idle import IdleWatcher
+from .login import LockScreen
+from .patients import PatientListWidget
+
+MS_PER_MINUTE = 60_000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._hidden_while_locked: list = []
+        clinic_name = session.clinic.get("name", "")
+        self.setWindowTitle(f"免费服药项目管理 — {clinic_name}" + ("（演示）" if session.demo else ""))
+        self.resize(1200, 760)
+
+        self.patient_list = PatientListWidget(session)
+        self.lock_screen = LockScreen()
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.patient_list)
+        self.stack.addWidget(self.lock_screen)
+        self.setCentralWidget(self.stack)
+        self._build_menus()
+        self._build_status_bar()
+        self.idle = IdleWatcher(QApplication.instance(),
+                                settings.get(session.db, "idle_lock_minutes") * MS_PER_MINUTE, self)
+        self.idle.idle.connect(self.lock)
+
+    # --- menus ---------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, enabled: bool = True) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        action.setEnabled(enabled)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        is_admin = roles.can_manage_accounts(self.session.role)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self._action(file_menu, "立即备份数据库", self.backup_now)
+        self._action(file_menu, "锁定屏幕", self.lock, "Ctrl+L")
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", self.close, "Ctrl+Q")
+        patient_menu = bar.addMenu("患者(&P)")
+        self._action(patient_menu, "新建患者…", self.patient_list.new_patient, "Ctrl+N",
+                     roles.can_edit_patients(self.session.role))
+        self._action(patient_menu, "查找", self.focus_search, "Ctrl+F")
+        admin_menu = bar.addMenu("管理(&A)")
+        self.accounts_action = self._action(admin_menu, "用户管理…", self.open_accounts, enabled=is_admin)
+        self._action(admin_menu, "设置…", self.open_settings, enabled=is_admin)
+        self._action(admin_menu, "审计记录…", self.open_audit, enabled=is_admin)
+        help_menu = bar.addMenu("帮助(&H)")
+        self._action(help_menu, "关于", self.about)
+
+    def _build_status_bar(self) -> None:
+        user = self.session.user
+        who = QLabel(f"用户：{user['display_name']}（{roles.LABELS.get(user['role'], user['role'])}）")
+        where = QLabel(f"数据库：{self.session.db_path}")
+        self.count_label = QLabel()
+        self.statusBar().addWidget(who)
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(where)
+        self.refresh_count()
+
+    def refresh_count(self) -> None:
+        self.count_label.setText(f"在册患者：{patients.count(self.session.db)} 名")
+
+    def focus_search(self) -> None:
+        self.patient_list.search.setFocus()
+        self.patient_list.search.selectAll()
+
+    # --- idle lock -----------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.stack.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        self._hidden_while_locked = [w for w in QApplication.topLevelWidgets()
+                                     if w is not self and w.isVisible()]
+        for widget in self._hidden_while_locked:
+            widget.hide()
+        self.menuBar().setEnabled(False)
+        self.lock_screen.prepare(self.session)
+        self.stack.setCurrentWidget(self.lock_screen)
+        self.idle.pause()
+        user = self.session.user
+        audit.record(self.session.db, audit.LOCK, "user", user["id"], f"{user['username']} 锁屏", user=user)
+
+    def unlock(self) -> None:
+        self.stack.setCurrentWidget(self.patient_list)
+        self.menuBar().setEnabled(True)
+        for widget in self._hidden_while_locked:
+            widget.show()
+        self._hidden_while_locked = []
+        self.idle.restart()
+
+    # --- admin ---------------------------------------------------------------------------
+    def open_accounts(self) -> None:
+        from .accounts_dialog import AccountsDialog
+
+        AccountsDialog(self.session, self).exec()
+
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.session, self).exec():
+            self.idle.set_timeout_ms(settings.get(self.session.db, "idle_lock_minutes") * MS_PER_MINUTE)
+
+    def open_audit(self) -> None:
+        from .audit_dialog import AuditDialog
+
+        AuditDialog(self.session, self).exec()
+
+    def backup_now(self) -> None:
+        try:
+            path = backup.backup_and_rotate(self.session.db_path, paths.backups_dir(self.session.db_path),
+                                            settings.get(self.session.db, "backup_keep"))
+        except backup.BackupError as exc:
+            messages.error(self, "备份失败", exc.message)
+            return
+        audit.record(self.session.db, audit.BACKUP, "database", None, f"备份到 {path.name}",
+                     user=self.session.user)
+        messages.info(self, "备份完成", f"已备份到：\n{path}")
+
+    def about(self) -> None:
+        from .. import __version__
+
+        messages.info(self, "关于", f"严重精神障碍患者免费服药项目管理程序\n版本 {__version__}\n\n"
+                                  "依据：江津府办发〔2019〕32号")
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.idle.stop()
+        super().closeEvent(event)

@@ -1,0 +1,78 @@
+"""``clinic-app screenshots``: PNGs of the main screens on a synthetic database, so anyone can
+look at the program without installing it on a workstation."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from ..storage import accounts, reference, settings  # noqa: E402
+from ..storage.db import open_database  # noqa: E402
+from . import style  # noqa: E402
+from .session import Session  # noqa: E402
+
+
+def _grab(widget, out: Path, name: str, size=None) -> Path:
+    if size:
+        widget.resize(*size)
+    widget.show()
+    QApplication.processEvents()
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    return path
+
+
+def save_all(out: Path) -> list[Path]:
+    from ..storage import demo
+    from .login import LoginDialog
+    from .main_window import MainWindow
+    from .patients import PatientForm, PatientPage
+    from .wizard import FirstStartWizard
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    style.apply(app)
+    folder = Path(tempfile.mkdtemp(prefix="clinic_app_shots_"))
+    saved = []
+
+    empty = open_database(folder / "empty.db")
+    wizard = FirstStartWizard(empty)
+    saved.append(_grab(wizard, out, "01_wizard_welcome"))
+    wizard.next()
+    saved.append(_grab(wizard, out, "02_wizard_clinic"))
+    wizard.next()
+    saved.append(_grab(wizard, out, "03_wizard_admin"))
+    wizard.close()
+
+    db = open_database(folder / "demo.db")
+    demo.write_demo(db, patients=60)
+    clinic = reference.clinic(db, settings.get(db, "clinic_code")) or {}
+    saved.append(_grab(LoginDialog(db, clinic.get("name", "")), out, "04_login"))
+    user = next(u for u in accounts.list_users(db) if u["username"] == "demo")
+    session = Session(db=db, db_path=folder / "demo.db", user=user, clinic=clinic, demo=True)
+    window = MainWindow(session)
+    saved.append(_grab(window, out, "05_main_window", (1200, 760)))
+    window.patient_list.search.setText("z")
+    window.patient_list.search_now()
+    saved.append(_grab(window, out, "06_search_pinyin", (1200, 760)))
+
+    first_id = db.execute("SELECT id FROM patients ORDER BY id LIMIT 1").fetchone()[0]
+    saved.append(_grab(PatientPage(session, first_id), out, "07_patient_page", (900, 820)))
+    form = PatientForm(session)
+    form.set_value("name", "张三")
+    form.set_value("id_number", "500381198001011231")
+    form.save()
+    saved.append(_grab(form, out, "08_form_bad_id", (1000, 860)))
+    form.close()
+
+    from .accounts_dialog import AccountsDialog
+
+    saved.append(_grab(AccountsDialog(session), out, "09_accounts"))
+    window.lock()
+    saved.append(_grab(window, out, "10_locked", (1200, 760)))
+    window.close()
+    return saved

@@ -1,0 +1,137 @@
+"""First start: choose which of the 14 dispensing clinics this is, and create the administrator."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWizard,
+                               QWizardPage)
+
+from ..domain import roles
+from ..storage import accounts, audit, reference, settings
+from ..storage.errors import StorageError
+from .style import set_role
+
+
+class _WelcomePage(QWizardPage):
+    def __init__(self):
+        super().__init__()
+        self.setTitle("欢迎使用")
+        self.setSubTitle("江津区严重精神障碍患者免费服用第二代抗精神病药项目 · 基层管理程序")
+        text = QLabel(
+            "这是本程序在这台电脑上的第一次启动。\n\n"
+            "接下来请：\n"
+            "  1. 选择本单位（设服药门诊的医院）；\n"
+            "  2. 创建管理员账户。管理员可以添加其他用户（精防人员、精神科医师、只读）。\n\n"
+            "患者信息属于敏感健康信息：每一次查看、打印和导出都会被记录。")
+        text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+
+
+class _ClinicPage(QWizardPage):
+    def __init__(self, db):
+        super().__init__()
+        self.setTitle("选择本单位")
+        self.setSubTitle("附件6《设服药门诊医院名单》中的14家医院")
+        self.clinics = reference.clinics(db)
+        self.combo = QComboBox()
+        for clinic in self.clinics:
+            self.combo.addItem(clinic["name"], clinic["code"])
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        set_role(self.detail, "hint")
+        self.combo.currentIndexChanged.connect(self._show_detail)
+        form = QFormLayout(self)
+        form.addRow("本单位", self.combo)
+        form.addRow("", self.detail)
+        self._show_detail()
+        self.registerField("clinic_code", self.combo, "currentData")
+
+    def _show_detail(self) -> None:
+        clinic = self.clinics[self.combo.currentIndex()]
+        self.detail.setText(f"服务辖区：{'、'.join(clinic['towns'])}\n"
+                            f"指导专业精神卫生医疗机构：{clinic['supervising_hospital']}")
+
+    def clinic_code(self) -> str:
+        return self.combo.currentData()
+
+
+class _AdminPage(QWizardPage):
+    def __init__(self):
+        super().__init__()
+        self.setTitle("创建管理员账户")
+        self.setSubTitle("请牢记密码；忘记后只能由另一位管理员重设。")
+        self.username = QLineEdit("admin")
+        self.display_name = QLineEdit()
+        self.display_name.setPlaceholderText("如：张医生")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.Password)
+        self.password.setPlaceholderText(f"至少{roles.MIN_PASSWORD_LENGTH}位，含字母和数字")
+        self.confirm = QLineEdit()
+        self.confirm.setEchoMode(QLineEdit.Password)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        set_role(self.message, "error")
+        form = QFormLayout(self)
+        form.addRow("用户名", self.username)
+        form.addRow("姓名", self.display_name)
+        form.addRow("密码", self.password)
+        form.addRow("再次输入密码", self.confirm)
+        form.addRow("", self.message)
+
+    def problem(self) -> str | None:
+        if not self.username.text().strip():
+            return "请填写用户名"
+        if not self.display_name.text().strip():
+            return "请填写姓名"
+        problem = roles.password_problem(self.password.text(), self.username.text().strip())
+        if problem:
+            return problem
+        if self.password.text() != self.confirm.text():
+            return "两次输入的密码不一致"
+        return None
+
+    def validatePage(self) -> bool:
+        problem = self.problem()
+        self.message.setText(problem or "")
+        return problem is None
+
+
+class FirstStartWizard(QWizard):
+    """On finish, the clinic setting and the administrator are written in one transaction;
+    ``user`` is the new administrator, already logged in."""
+
+    def __init__(self, db, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.user: dict | None = None
+        self.setWindowTitle("首次启动设置")
+        self.setWizardStyle(QWizard.ModernStyle)
+        self.setButtonText(QWizard.NextButton, "下一步 >")
+        self.setButtonText(QWizard.BackButton, "< 上一步")
+        self.setButtonText(QWizard.FinishButton, "完成")
+        self.setButtonText(QWizard.CancelButton, "取消")
+        self.setMinimumSize(620, 440)
+        self.welcome = _WelcomePage()
+        self.clinic_page = _ClinicPage(db)
+        self.admin_page = _AdminPage()
+        for page in (self.welcome, self.clinic_page, self.admin_page):
+            self.addPage(page)
+
+    def accept(self) -> None:
+        if not self.admin_page.validatePage():
+            return
+        try:
+            self.user = self.save()
+        except StorageError as exc:
+            self.admin_page.message.setText(exc.message)
+            return
+        super().accept()
+
+    def save(self) -> dict:
+        page = self.admin_page
+        with self.db.atomic():
+            settings.put(self.db, "clinic_code", self.clinic_page.clinic_code())
+            user = accounts.create_user(self.db, page.username.text(), page.password.text(),
+                                        roles.ADMIN, page.display_name.text())
+            audit.record(self.db, audit.CREATE, "clinic", self.clinic_page.clinic_code(),
+                         "首次启动：设定本单位并创建管理员", user=user)
+        return user

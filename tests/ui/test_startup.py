@@ -1,0 +1,28 @@
+"""Start-up as a user meets it: the real entry point, the first window, one program per database."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from clinic_app.storage.lock import InstanceLock
+from clinic_app.ui import app as app_module
+
+
+def test_real_entry_point_starts_on_a_new_database_and_shows_the_first_window(tmp_path):
+    db = tmp_path / "new.db"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "clinic_app", "--db", str(db), "--startup-probe"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "startup_probe_shown" in done.stdout
+    assert db.exists()
+
+
+def test_second_start_on_the_same_database_is_refused_in_chinese(qapp, tmp_path, monkeypatch):
+    db = tmp_path / "clinic.db"
+    shown = []
+    monkeypatch.setattr(app_module.messages, "error", lambda parent, title, text: shown.append(text))
+    with InstanceLock(db):
+        assert app_module.run(db_path=db) == 1
+    assert shown and "另一个程序" in shown[0]
