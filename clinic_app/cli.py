@@ -100,14 +100,20 @@ def _backup(args) -> int:
 
 
 def _restore(args) -> int:
+    """Refused while the program has the database open: it would be replaced under its feet."""
     from .storage import backup
+    from .storage.lock import AlreadyRunning, InstanceLock
 
     try:
-        kept = backup.restore(Path(args.db), Path(args.file))
-    except backup.BackupError as exc:
+        with InstanceLock(Path(args.db)):
+            kept = backup.restore(Path(args.db), Path(args.file))
+    except (backup.BackupError, AlreadyRunning) as exc:
         print(exc.message, file=sys.stderr)
         return 1
-    print(f"已恢复。原数据库已保存为 {kept}")
+    if kept:
+        print(f"已恢复。原数据库已保存为 {kept}")
+    else:
+        print("已恢复。")
     return 0
 
 

@@ -77,9 +77,14 @@ def verify(db) -> VerifyResult:
             return VerifyResult(False, checked, 1, "审计链头记录缺失")
         return VerifyResult(True, 0)
     last_id, last_hash, count = head
-    if last_id != checked or last_hash != prev or count != checked:
+    if checked < last_id:
         return VerifyResult(False, checked, checked + 1,
                             f"最后的第 {checked + 1} 行起缺失（链头记录为第 {last_id} 行）")
+    if checked > last_id:
+        return VerifyResult(False, checked, last_id + 1,
+                            f"第 {last_id + 1} 行起不在链头记录之内（可能是绕过程序添加的）")
+    if last_hash != prev or count != checked:
+        return VerifyResult(False, checked, last_id, f"第 {last_id} 行与链头记录不符")
     return VerifyResult(True, checked)
 
 

@@ -69,19 +69,33 @@ def find_by_id_number(db, id_number: str) -> int | None:
 
 
 def _save_guardian(db, values: dict, existing_id: int | None) -> int | None:
+    """Link the patient to a guardian row. The same person (by ID number) is one row, so a guardian
+    caring for two patients is edited once; a row shared with another patient is never turned into
+    a different person."""
     row = _guardian_row(values)
     if row is None:
         return None
     now = clock.now()
-    if existing_id:
-        db["guardians"].update(existing_id, {**row, "updated_at": now})
-        return existing_id
     if row.get("id_number"):
         found = db.execute("SELECT id FROM guardians WHERE id_number = ?", [row["id_number"]]).fetchone()
-        if found:  # one guardian caring for two patients of the same household
+        if found:
             db["guardians"].update(found[0], {**row, "updated_at": now})
             return found[0]
+    if existing_id and (_same_guardian(db, existing_id, row) or not _guardian_shared(db, existing_id)):
+        db["guardians"].update(existing_id, {**row, "updated_at": now})
+        return existing_id
     return db["guardians"].insert({**row, "created_at": now, "updated_at": now}).last_pk
+
+
+def _same_guardian(db, guardian_id: int, row: dict) -> bool:
+    current = db["guardians"].get(guardian_id)
+    if current["id_number"] or row.get("id_number"):
+        return current["id_number"] == row.get("id_number")
+    return current["name"] == row.get("name")
+
+
+def _guardian_shared(db, guardian_id: int) -> bool:
+    return db.execute("SELECT count(*) FROM patients WHERE guardian_id = ?", [guardian_id]).fetchone()[0] > 1
 
 
 def create(db, values: dict, user: dict | None = None, household_id: int | None = None,

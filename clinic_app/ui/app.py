@@ -94,25 +94,35 @@ class BackupScheduler:
         self.timer.timeout.connect(self.daily_if_due)
         self.timer.start(BACKUP_CHECK_MS)
 
-    def _run(self, reason: str) -> Path:
-        db, path = self.session.db, self.session.db_path
-        keep = settings.get(db, "backup_keep")
-        made = backup.backup_and_rotate(path, paths.backups_dir(path), keep)
+    def _copy(self, keep: int) -> Path:
+        """The file copy only: safe on a worker thread (it opens its own connections)."""
+        path = self.session.db_path
+        return backup.backup_and_rotate(path, paths.backups_dir(path), keep)
+
+    def _record(self, made: Path, reason: str) -> None:
+        """Bookkeeping on the UI thread, which owns the database connection."""
+        db = self.session.db
         settings.put(db, "last_backup_date", dt.date.today().isoformat())
+        audit.record(db, audit.BACKUP, "database", None, f"{reason}备份到 {made.name}",
+                     user=self.session.user)
         log.info("Backup (%s) written to %s", reason, made)
-        return made
+
+    @property
+    def keep(self) -> int:
+        return settings.get(self.session.db, "backup_keep")
 
     def daily_if_due(self) -> None:
         from .worker import run_in_background
 
         if backup.needs_daily_backup(settings.get(self.session.db, "last_backup_date"), dt.date.today()):
-            run_in_background(lambda: self._run("daily"),
+            keep = self.keep  # read on the UI thread, which owns the connection
+            run_in_background(lambda: self._copy(keep), on_done=lambda made: self._record(made, "每日自动"),
                               on_error=lambda exc: log.error("Daily backup failed: %s", exc))
 
     def on_exit(self) -> None:
         self.timer.stop()
         try:
-            self._run("exit")
+            self._record(self._copy(self.keep), "退出时")
         except backup.BackupError as exc:
             log.error("Backup on exit failed: %s", exc.message)
 

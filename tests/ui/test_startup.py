@@ -26,3 +26,20 @@ def test_second_start_on_the_same_database_is_refused_in_chinese(qapp, tmp_path,
     with InstanceLock(db):
         assert app_module.run(db_path=db) == 1
     assert shown and "另一个程序" in shown[0]
+
+
+def test_backup_scheduler_backs_up_daily_and_on_exit_with_audit(qtbot, fresh_db, db_path):
+    from clinic_app import paths
+    from clinic_app.storage import accounts, audit, settings
+    from clinic_app.ui.app import BackupScheduler
+    from clinic_app.ui.session import Session
+
+    user = accounts.create_user(fresh_db, "admin", "Qingshan2026", "admin")
+    scheduler = BackupScheduler(Session(db=fresh_db, db_path=db_path, user=user))
+    scheduler.daily_if_due()
+    qtbot.waitUntil(lambda: settings.get(fresh_db, "last_backup_date") != "", timeout=10_000)
+    scheduler.daily_if_due()  # already done today: no second copy
+    scheduler.on_exit()
+    backups = sorted(paths.backups_dir(db_path).glob("clinic-*.db"))
+    assert len(backups) == 2
+    assert [r["action"] for r in audit.recent(fresh_db, 2)] == [audit.BACKUP, audit.BACKUP]

@@ -1,0 +1,330 @@
+"""Backups of the one database file, and restoring from them.
+
+Copies go through SQLite's online backup API, so a backup taken while the program is writing is
+still a consistent database, and the WAL's recent changes are included. Every file is first
+written under a temporary name in its final folder and renamed only once it has passed
+``PRAGMA integrity_check``: a full disk or a pulled USB stick leaves no half-written backup, and
+a bad backup file never replaces a good database.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+import sqlite_utils
+
+from .. import paths
+
+PREFIX = "clinic-"
+SUFFIX = ".db"
+DEFAULT_KEEP = 10
+SQLITE_MAGIC = b"SQLite format 3\x00"
+REQUIRED_TABLES = ("_sqlite_migrations", "patients")
+MIGRATION_SET = "clinic_app"
+SIDE_FILES = ("-wal", "-shm", "-journal")
+# clinic-20240131-083000.db, or clinic-20240131-083000-2.db when two fall in the same second.
+_NAME = re.compile(r"^clinic-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
+
+
+class BackupError(Exception):
+    """A backup or restore that did not happen; ``message`` is Chinese, fit to show to staff."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- taking backups ---------------------------------------------------------------------------
+
+def backup_to(db_path: Path, out_dir: Path, *, now: dt.datetime | None = None) -> Path:
+    """Copy the database into ``out_dir`` under a dated name; return the checked copy."""
+    db_path, out_dir = Path(db_path), Path(out_dir)
+    if not db_path.is_file():
+        raise BackupError(f"找不到要备份的数据库文件：{db_path}")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"无法创建备份文件夹 {out_dir}：{_os_reason(exc)}") from exc
+    target = _free_name(out_dir, now or dt.datetime.now())
+    tmp = _temp_file(out_dir)
+    try:
+        _copy_database(db_path, tmp)
+        problem = _integrity_problem(tmp)
+        if problem:
+            raise BackupError(f"备份未通过完整性检查，原数据库可能已损坏：{problem}")
+        _fsync(tmp)
+        os.replace(tmp, target)
+    except sqlite3.DatabaseError as exc:
+        _remove_quietly(tmp)
+        raise BackupError(f"备份失败：{_sqlite_reason(exc)}") from exc
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise BackupError(f"备份失败，无法写入 {out_dir}：{_os_reason(exc)}") from exc
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    return target
+
+
+def rotate(out_dir: Path, keep: int = DEFAULT_KEEP) -> list[Path]:
+    """Delete all but the newest ``keep`` of our backups; other files in the folder are left be.
+
+    Age comes from the name, not the modification time, which copying between computers and
+    USB sticks does not preserve.
+    """
+    if keep < 1:
+        raise ValueError("keep must be at least 1: rotation never deletes the last backup")
+    backups = sorted(list_backups(out_dir), key=_age_key)
+    deleted = []
+    for path in backups[:-keep]:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            continue  # e.g. opened by someone on Windows; the next rotation tries again
+        deleted.append(path)
+    return deleted
+
+
+def backup_and_rotate(db_path: Path, out_dir: Path, keep: int = DEFAULT_KEEP) -> Path:
+    """The daily backup: a new copy first, then pruning, so a failed copy deletes nothing."""
+    path = backup_to(db_path, out_dir)
+    rotate(out_dir, keep)
+    return path
+
+
+def needs_daily_backup(last_backup_date: str, today: dt.date) -> bool:
+    """True unless a backup was already taken today.
+
+    Any other stored date counts as "not today", including a future one: a clock that was once
+    set wrong must not suppress backups until that future day arrives.
+    """
+    try:
+        last = dt.date.fromisoformat((last_backup_date or "").strip())
+    except ValueError:
+        return True
+    return last != today
+
+
+def list_backups(out_dir: Path) -> list[Path]:
+    """Our backups in ``out_dir``, oldest first; files named otherwise are not ours to touch."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        return []
+    found = [p for p in out_dir.iterdir() if _NAME.match(p.name) and p.is_file()]
+    return sorted(found, key=_age_key)
+
+
+def _age_key(path: Path) -> tuple[str, str, int]:
+    day, time, n = _NAME.match(path.name).groups()
+    return day, time, int(n or 1)
+
+
+def _free_name(out_dir: Path, when: dt.datetime) -> Path:
+    stem = f"{PREFIX}{when:%Y%m%d-%H%M%S}"
+    candidate = out_dir / f"{stem}{SUFFIX}"
+    n = 2
+    while candidate.exists():
+        candidate = out_dir / f"{stem}-{n}{SUFFIX}"
+        n += 1
+    return candidate
+
+
+# --- restoring --------------------------------------------------------------------------------
+
+def restore(db_path: Path, backup_file: Path) -> Path | None:
+    """Replace the database with a checked backup; return where the previous database was kept.
+
+    The program must have closed the database first. Nothing is changed unless the backup passes
+    every check, and the previous database is always kept (``None`` only when there was none).
+    A backup from an older version is accepted: ``open_database`` migrates it on next start.
+    """
+    db_path, backup_file = Path(db_path), Path(backup_file)
+    _refuse_unusable_source(db_path, backup_file)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_file(db_path.parent)
+    try:
+        _copy_checked_backup(backup_file, tmp)
+        kept = _keep_current(db_path) if db_path.exists() else None
+        _remove_side_files(db_path)
+        os.replace(tmp, db_path)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise BackupError(f"恢复失败：{_os_reason(exc)}") from exc
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    return kept
+
+
+def _refuse_unusable_source(db_path: Path, backup_file: Path) -> None:
+    if not backup_file.is_file():
+        raise BackupError(f"找不到备份文件：{backup_file}")
+    if db_path.exists() and backup_file.resolve() == db_path.resolve():
+        raise BackupError("所选文件就是当前正在使用的数据库，不能用它自身来恢复")
+    try:
+        with open(backup_file, "rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise BackupError(f"无法读取备份文件 {backup_file}：{_os_reason(exc)}") from exc
+    if head != SQLITE_MAGIC:
+        raise BackupError(f"所选文件不是 SQLite 数据库，不能用来恢复：{backup_file.name}")
+
+
+def _copy_checked_backup(backup_file: Path, tmp: Path) -> None:
+    """Copy first, then check the copy: what is checked is exactly what gets installed."""
+    name = backup_file.name
+    try:
+        _copy_database(backup_file, tmp, read_only=True)
+    except sqlite3.DatabaseError as exc:
+        if _is_damage(exc):
+            raise BackupError(f"备份文件已损坏，不能用来恢复（{name}）：{_sqlite_reason(exc)}") from exc
+        raise BackupError(f"恢复失败：{_sqlite_reason(exc)}") from exc
+    problem = _integrity_problem(tmp)
+    if problem:
+        raise BackupError(f"备份文件已损坏，未通过完整性检查（{name}）：{problem}")
+    try:
+        problem = _schema_problem(tmp)
+    except sqlite3.DatabaseError as exc:
+        problem = _sqlite_reason(exc)
+    if problem:
+        raise BackupError(f"所选文件不是本程序的备份（{name}）：{problem}")
+
+
+def _schema_problem(path: Path) -> str | None:
+    from .schema import MIGRATIONS
+
+    with closing(sqlite3.connect(str(path))) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [t for t in REQUIRED_TABLES if t not in tables]
+        if missing:
+            return f"缺少数据表 {'、'.join(missing)}"
+        applied = {r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
+    known = {m.name for m in MIGRATIONS.pending(sqlite_utils.Database(memory=True))}
+    unknown = applied - known
+    if unknown:
+        return "该备份来自更新版本的程序，请先升级本程序"
+    return None
+
+
+def _keep_current(db_path: Path) -> Path:
+    """Save the database about to be replaced, even when it is the damaged one being replaced."""
+    out_dir = paths.backups_dir(db_path)
+    try:
+        return backup_to(db_path, out_dir)
+    except BackupError:
+        return _raw_copy(db_path, out_dir)
+
+
+def _raw_copy(db_path: Path, out_dir: Path) -> Path:
+    """A byte copy (with its WAL or journal) of a database the backup API could not read cleanly.
+
+    Named outside the backup pattern, so rotation never deletes it.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{PREFIX}{dt.datetime.now():%Y%m%d-%H%M%S}-damaged"
+    target = out_dir / f"{stem}{SUFFIX}"
+    n = 2
+    while target.exists():
+        target = out_dir / f"{stem}-{n}{SUFFIX}"
+        n += 1
+    shutil.copy2(db_path, target)
+    for suffix in ("-wal", "-journal"):  # recent changes may live only there
+        side = Path(f"{db_path}{suffix}")
+        if side.exists():
+            shutil.copy2(side, Path(f"{target}{suffix}"))
+    return target
+
+
+def _remove_side_files(db_path: Path) -> None:
+    """A WAL left by the old database would be replayed into the restored one and corrupt it."""
+    for suffix in SIDE_FILES:
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+def _copy_database(source: Path, dest: Path, read_only: bool = False) -> None:
+    """Online-backup ``source`` into ``dest`` and make ``dest`` a single self-contained file.
+
+    ``read_only`` is for files the user picked: they may sit on a write-protected stick, and
+    must not be changed by being restored from.
+    """
+    if read_only:
+        source_conn = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True,
+                                      timeout=10)
+    else:
+        source_conn = sqlite3.connect(str(source), timeout=10)
+    with closing(source_conn) as src, closing(sqlite3.connect(str(dest))) as dst:
+        src.backup(dst)
+        # The copy inherits WAL mode from the header; a backup must not need a -wal beside it.
+        dst.execute("PRAGMA journal_mode = DELETE")
+
+
+def _integrity_problem(path: Path) -> str | None:
+    """None when ``PRAGMA integrity_check`` says ok, else its first complaints."""
+    try:
+        with closing(sqlite3.connect(str(path))) as conn:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+    except sqlite3.DatabaseError as exc:
+        return _sqlite_reason(exc)
+    if rows == ["ok"]:
+        return None
+    report = "；".join(" ".join(r.split()) for r in rows)
+    return report if len(report) <= 200 else report[:200] + "……"
+
+
+def _temp_file(folder: Path) -> Path:
+    """An empty file in the destination folder, so the final rename never crosses disks."""
+    fd, name = tempfile.mkstemp(prefix=".clinic-", suffix=".tmp", dir=folder)
+    os.close(fd)
+    return Path(name)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _remove_quietly(path: Path) -> None:
+    for suffix in ("",) + SIDE_FILES:
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in ("not a database", "malformed", "corrupt"))
+
+
+def _sqlite_reason(exc: sqlite3.Error) -> str:
+    text = str(exc).lower()
+    if "not a database" in text:
+        return "文件不是数据库"
+    if "malformed" in text or "corrupt" in text:
+        return "数据库文件已损坏"
+    if "disk is full" in text or "disk full" in text:
+        return "磁盘空间不足"
+    if "locked" in text or "busy" in text:
+        return "数据库正被占用，请稍后再试"
+    return str(exc)
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return "磁盘空间不足"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "没有写入权限"
+    return exc.strerror or str(exc)
