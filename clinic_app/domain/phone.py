@@ -7,6 +7,7 @@ from .errors import ValidationError
 from .text import squeeze
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MAX_EXTENSION = 6
 _EXTENSION = re.compile(r"^(.*?)(?:转|ext|-)(\d{1,6})$")
 
 
@@ -58,8 +59,8 @@ def _landline(text: str) -> str | None:
         if match:
             main, ext = match.groups()
     digits = main.replace("-", "")
-    if not digits.isdigit() or (ext and not ext.isdigit()):
-        return None
+    if not digits.isdigit() or (ext and not (ext.isdigit() and len(ext) <= _MAX_EXTENSION)):
+        return None  # a long "extension" is a second number typed after a hyphen
     area, local = _split_area_code(digits)
     if not (7 <= len(local) <= 8) or local[0] in "01":
         return None

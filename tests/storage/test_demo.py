@@ -1,0 +1,184 @@
+"""Demo data: four accounts and a synthetic register, written fast and shaped like real entries."""
+import datetime as dt
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from clinic_app import cli
+from clinic_app.domain import idnumber, roles, synthetic
+from clinic_app.domain.patient_fields import validate_record
+from clinic_app.storage import accounts, audit, demo, patients, reference, settings
+from clinic_app.storage.db import open_database
+from clinic_app.storage.errors import StorageError
+
+N = 300
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One demo database for the tests that only read (four argon2 hashes per database add up)."""
+    db = open_database(tmp_path_factory.mktemp("demo") / "clinic.db")
+    result = demo.write_demo(db, patients=N, seed=11)
+    yield db, result
+    db.conn.close()
+
+
+@pytest.fixture
+def demo_db(fresh_db):
+    """A demo database of the test's own, for tests that write."""
+    result = demo.write_demo(fresh_db, patients=N, seed=11)
+    return fresh_db, result
+
+
+def test_counts_returned_match_what_is_stored(shared):
+    db, result = shared
+    assert result == {"patients": N, "households": db["households"].count, "users": 4}
+    assert patients.count(db) == N
+    assert N * 0.9 < result["households"] < N
+
+
+def test_every_stored_patient_revalidates_unchanged(shared):
+    db, _ = shared
+    keys = synthetic.RECORD_KEYS
+    for (patient_id,) in db.execute("SELECT id FROM patients"):
+        stored = patients.get(db, patient_id)
+        values = {k: stored[k] for k in keys}
+        result = validate_record(values)
+        assert result.ok, result.errors
+        assert not result.warnings
+        assert {k: result.values[k] for k in keys} == values
+
+
+def test_rows_are_shaped_exactly_as_patients_create_makes_them(demo_db):
+    db, _ = demo_db
+    demo_id = db.execute("SELECT id FROM patients ORDER BY id LIMIT 1").fetchone()[0]
+    values = {k: v for k, v in patients.get(db, demo_id).items() if k in synthetic.RECORD_KEYS}
+    stored_row = next(db.query("SELECT * FROM patients WHERE id = ?", [demo_id]))
+    db.execute("DELETE FROM patients WHERE id = ?", [demo_id])
+    again = patients.create(db, values)
+    created_row = next(db.query("SELECT * FROM patients WHERE id = ?", [again]))
+    ignore = {"id", "household_id", "guardian_id", "created_at", "updated_at"}
+    assert {k: v for k, v in stored_row.items() if k not in ignore} == \
+        {k: v for k, v in created_row.items() if k not in ignore}
+
+
+def test_households_with_two_patients_share_guardian_and_address(shared):
+    db, _ = shared
+    pairs = list(db.query(
+        "SELECT household_id, count(*) AS n, count(DISTINCT guardian_id) AS guardians, "
+        "count(DISTINCT address) AS addresses FROM patients GROUP BY household_id HAVING n > 1"))
+    assert pairs
+    assert all(p["n"] == 2 and p["guardians"] == 1 and p["addresses"] == 1 for p in pairs)
+
+
+def test_some_guardians_are_older_than_sixty_five(shared):
+    db, _ = shared
+    today = dt.date.today()
+    ages = [idnumber.age_on(idnumber.parse(n).birth_date, today)
+            for (n,) in db.execute("SELECT id_number FROM guardians WHERE id_number IS NOT NULL")]
+    elderly = sum(a > 65 for a in ages)
+    assert 0.05 * len(ages) < elderly < 0.3 * len(ages)
+
+
+def test_search_keys_are_filled_so_demo_patients_can_be_found(shared):
+    db, _ = shared
+    row = next(db.query("SELECT id, name, id_number FROM patients ORDER BY id LIMIT 1"))
+    initials = patients.search_keys({"name": row["name"]})["search_initials"].split()[0]
+    assert row["id"] in {r["id"] for r in patients.search(db, initials)}
+    assert row["id"] in {r["id"] for r in patients.search(db, row["id_number"][-6:])}
+    assert row["id"] in {r["id"] for r in patients.search(db, row["name"])}
+
+
+def _snapshot(path):
+    with closing(sqlite3.connect(str(path))) as conn:
+        return conn.execute(
+            "SELECT p.name, p.id_number, p.address, p.diagnosis, p.subsidies, p.household_id, "
+            "g.name, g.id_number FROM patients p LEFT JOIN guardians g ON g.id = p.guardian_id "
+            "ORDER BY p.id").fetchall()
+
+
+def test_same_seed_gives_the_same_database(tmp_path):
+    for name in ("a.db", "b.db", "c.db"):
+        db = open_database(tmp_path / name)
+        demo.write_demo(db, patients=80, seed=5 if name != "c.db" else 6)
+        db.conn.close()
+    assert _snapshot(tmp_path / "a.db") == _snapshot(tmp_path / "b.db")
+    assert _snapshot(tmp_path / "a.db") != _snapshot(tmp_path / "c.db")
+
+
+def test_running_twice_adds_neither_users_nor_the_same_patients_again(demo_db):
+    db, _ = demo_db
+    again = demo.write_demo(db, patients=N, seed=11)
+    assert again == {"patients": 0, "households": 0, "users": 0}
+    assert accounts.count(db) == 4 and patients.count(db) == N
+
+
+def test_another_seed_adds_more_patients_but_no_users(demo_db):
+    db, _ = demo_db
+    more = demo.write_demo(db, patients=40, seed=12)
+    assert more["patients"] == 40 and more["users"] == 0
+    assert patients.count(db) == N + 40
+
+
+def test_demo_accounts_have_their_roles_and_the_documented_password(fresh_db):
+    db = fresh_db
+    demo.write_demo(db, patients=0)
+    users = {u["username"]: u for u in accounts.list_users(db)}
+    for username, role, display_name in demo.DEMO_USERS:
+        assert (users[username]["role"], users[username]["display_name"]) == (role, display_name)
+        assert roles.password_problem(demo.DEMO_PASSWORD, username) is None
+    assert accounts.authenticate(db, "demo", demo.DEMO_PASSWORD)["role"] == roles.ADMIN
+    assert {u[1] for u in demo.DEMO_USERS} == set(roles.ROLES)
+
+
+def test_existing_accounts_are_left_alone(fresh_db):
+    accounts.create_user(fresh_db, "demo", "Another2026", roles.OFFICER, "Someone")
+    result = demo.write_demo(fresh_db, patients=5)
+    assert result["users"] == 3
+    assert accounts.authenticate(fresh_db, "demo", "Another2026")["role"] == roles.OFFICER
+
+
+def test_the_clinic_is_set_only_when_none_is_set(fresh_db, tmp_path):
+    demo.write_demo(fresh_db, patients=5)
+    assert settings.get(fresh_db, "clinic_code") == demo.DEFAULT_CLINIC
+    other = open_database(tmp_path / "other.db")
+    settings.put(other, "clinic_code", "baisha")
+    demo.write_demo(other, patients=20)
+    assert settings.get(other, "clinic_code") == "baisha"
+    towns = {r[0] for r in other.execute("SELECT town FROM patients")}
+    assert towns & set(reference.towns(other, "baisha"))
+    other.conn.close()
+
+
+def test_a_chosen_clinic_supplies_the_towns(fresh_db):
+    demo.write_demo(fresh_db, patients=60, clinic_code="dushi")
+    own = set(reference.towns(fresh_db, "dushi"))
+    towns = [r[0] for r in fresh_db.execute("SELECT town FROM patients")]
+    assert sum(t in own for t in towns) > 0.8 * len(towns)
+
+
+def test_an_unknown_clinic_is_refused_and_nothing_is_written(fresh_db):
+    with pytest.raises(StorageError):
+        demo.write_demo(fresh_db, patients=5, clinic_code="nowhere")
+    assert patients.count(fresh_db) == 0 and accounts.count(fresh_db) == 0
+
+
+def test_one_audit_row_summarises_the_import_and_the_chain_holds(shared):
+    db, _ = shared
+    rows = audit.recent(db, entity="demo")
+    assert [(r["action"], r["summary"]) for r in rows] == [("create", f"写入演示数据 {N} 名患者")]
+    assert audit.verify(db).ok
+
+
+def test_zero_patients_writes_only_the_accounts(fresh_db):
+    assert demo.write_demo(fresh_db, patients=0) == {"patients": 0, "households": 0, "users": 4}
+    assert not audit.recent(fresh_db, entity="demo")
+
+
+def test_cli_demo_command_writes_the_database(tmp_path, capsys):
+    path = tmp_path / "cli.db"
+    assert cli.main(["demo", "--db", str(path), "--patients", "50"]) == 0
+    assert "50 名患者" in capsys.readouterr().out
+    with closing(sqlite3.connect(str(path))) as conn:
+        assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] == 50
