@@ -4,6 +4,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# CI explores the same examples every run, so a red run always means a change broke something;
+# local runs keep exploring new examples (and have found real bugs that way).
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=200)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 from clinic_app.storage.db import open_database  # noqa: E402
 

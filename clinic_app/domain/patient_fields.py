@@ -7,6 +7,7 @@ clean values plus a Chinese message per bad field; it never throws away what was
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -153,6 +154,8 @@ def _check_one(f: Field, value, record: dict, today: dt.date, result: Validated)
         result.values[f.key] = bool(value)
         return
     if f.kind == MULTI:
+        if isinstance(value, str):  # from a spreadsheet cell: "低保户、特困人员"
+            value = [v for v in re.split(r"[、,，;；/\s]+", value) if v]
         unknown = [v for v in value if v not in f.choices]
         if unknown:
             result.errors[f.key] = f"{f.label}中有不认识的选项：{'、'.join(unknown)}"

@@ -42,7 +42,7 @@ def is_mobile(number: str) -> bool:
 
 def _split_area_code(digits: str) -> tuple[str, str]:
     """Area codes 010 and 02x have three digits; every other one (0xxx) has four."""
-    if not digits.startswith("0"):
+    if not digits.startswith("0") or len(digits) < 2:
         return "", digits
     size = 3 if digits[1] in "12" else 4
     return digits[:size], digits[size:]

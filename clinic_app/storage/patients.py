@@ -118,9 +118,15 @@ def create(db, values: dict, user: dict | None = None, household_id: int | None 
     return patient_id
 
 
+KEEP = object()  # ``update(photo=KEEP)``: leave the photo as it is
+NEW_HOUSEHOLD = -1  # ``update(household_id=NEW_HOUSEHOLD)``: move the patient into a household of his own
+
+
 def update(db, patient_id: int, values: dict, user: dict | None = None,
-           household_id: int | None = None) -> list[str]:
-    """Store changed fields; the audit row lists what changed, old and new."""
+           household_id: int | None = None, photo=KEEP) -> list[str]:
+    """Store changed fields; the audit row lists what changed, old and new, in the same transaction.
+
+    ``photo``: ``KEEP``, ``None`` to remove it, or ``(bytes, mime)`` to replace it."""
     before = get(db, patient_id)
     with db.atomic():
         other = find_by_id_number(db, values["id_number"])
@@ -129,18 +135,41 @@ def update(db, patient_id: int, values: dict, user: dict | None = None,
         guardian_id = _save_guardian(db, values, before.get("guardian_id"))
         row = {**_patient_row(values), "guardian_id": guardian_id, "updated_at": clock.now(),
                "updated_by": user["id"] if user else None}
+        if household_id == NEW_HOUSEHOLD:
+            household_id = db["households"].insert({"created_at": clock.now()}).last_pk
         if household_id is not None:
             row["household_id"] = household_id
         db["patients"].update(patient_id, row)
+        photo_changed = _apply_photo(db, patient_id, photo)
         after = get(db, patient_id)
         changed = [f.key for f in PATIENT_FIELDS + GUARDIAN_FIELDS
                    if f.kind != IMAGE and before.get(f.key) != after.get(f.key)]
+        detail = {k: [before.get(k), after.get(k)] for k in changed}
         if household_id is not None and household_id != before["household_id"]:
             changed.append("household_id")
+            detail["household_id"] = [before["household_id"], household_id]
+        if photo_changed:
+            changed.append("photo")
+            detail["photo"] = ["有" if before["has_photo"] else "无", "有" if after["has_photo"] else "无（已移除）"]
         if changed:
             audit.record(db, audit.UPDATE, "patient", patient_id, f"修改患者 {after['name']}",
-                         detail={k: [before.get(k), after.get(k)] for k in changed}, user=user)
+                         detail=detail, user=user)
     return changed
+
+
+def _apply_photo(db, patient_id: int, photo) -> bool:
+    if photo is KEEP:
+        return False
+    current = get_photo(db, patient_id)
+    if photo is None:
+        if current is None:
+            return False
+        remove_photo(db, patient_id)
+        return True
+    if photo[0] == current:
+        return False
+    set_photo(db, patient_id, *photo)
+    return True
 
 
 def set_photo(db, patient_id: int, image: bytes, mime: str = "image/png") -> None:

@@ -13,6 +13,10 @@ QGroupBox { font-weight: bold; border: 1px solid #cfd8e3; border-radius: 6px; ma
 QGroupBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #1d4f91; }
 QLineEdit, QComboBox, QSpinBox, QDateEdit { padding: 4px 6px; border: 1px solid #b8c4d2;
             border-radius: 4px; background: #ffffff; min-height: 22px; }
+QComboBox::drop-down { subcontrol-origin: padding; subcontrol-position: center right; width: 20px;
+            border: none; }
+QComboBox::down-arrow { width: 0; height: 0; border-left: 5px solid transparent;
+            border-right: 5px solid transparent; border-top: 6px solid #52606d; margin-right: 6px; }
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus { border: 1px solid #1d6fd8; }
 QLineEdit[invalid="true"] { border: 1px solid #c62828; background: #fff5f5; }
 QPushButton { padding: 5px 14px; border: 1px solid #9fb3c8; border-radius: 4px; background: #ffffff; }

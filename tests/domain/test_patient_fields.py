@@ -210,3 +210,12 @@ def test_field_keys_are_unique_and_groups_are_known():
 def test_closed_lists_come_from_the_application_form():
     assert pf.BY_KEY["diagnosis"].choices == choices.DIAGNOSES
     assert pf.BY_KEY["insurance_types"].choices == choices.INSURANCE_TYPES
+
+
+def test_multi_choice_typed_as_one_spreadsheet_cell_is_split_on_chinese_separators():
+    from clinic_app.domain.patient_fields import validate_field
+
+    result = validate_field("poverty_statuses", "特困人员、低保户")
+    assert result.errors == {}
+    assert result.values["poverty_statuses"] == ["低保户", "特困人员"]
+    assert "poverty_statuses" in validate_field("poverty_statuses", "低保户、富裕户").errors

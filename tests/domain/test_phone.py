@@ -115,3 +115,9 @@ def test_landline_normalisation_is_idempotent(local, area):
     once = phone.normalize(area + local)
     assert phone.normalize(once) == once
     assert not phone.is_mobile(once)
+
+
+@pytest.mark.parametrize("raw", ["0", "00", "0-1", "02"])
+def test_a_lone_zero_or_bare_area_code_is_refused_not_crashed(raw):
+    with pytest.raises(ValidationError):
+        phone.normalize(raw)

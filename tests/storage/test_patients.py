@@ -335,3 +335,26 @@ def test_a_failed_create_does_not_disturb_a_later_one(fresh_db, monkeypatch):
 def test_choices_used_here_are_real_choices():
     """Guards the fixtures: a renamed choice must fail here, not as a puzzling search miss."""
     assert "精神分裂症" in choices.DIAGNOSES and "低保户" in choices.POVERTY_STATUSES
+
+
+# --- photo and household changes go through update, audited -----------------------------------
+
+def test_photo_replaced_and_removed_through_update_is_audited(fresh_db):
+    pid = patients.create(fresh_db, record())
+    patients.update(fresh_db, pid, record(), photo=(b"\x89PNG-one", "image/png"))
+    assert patients.get_photo(fresh_db, pid) == b"\x89PNG-one"
+    row = audit.recent(fresh_db, 1)[0]
+    assert row["action"] == audit.UPDATE and '"photo"' in row["detail"]
+    assert patients.update(fresh_db, pid, record()) == []  # KEEP: nothing changed, nothing audited
+    assert patients.update(fresh_db, pid, record(), photo=None) == ["photo"]
+    assert patients.get_photo(fresh_db, pid) is None
+
+
+def test_a_patient_can_leave_a_shared_household_for_one_of_his_own(fresh_db):
+    first, second, _ = _two_in_one_household(fresh_db)
+    shared = patients.get(fresh_db, first)["household_id"]
+    changed = patients.update(fresh_db, second, patients.get(fresh_db, second),
+                              household_id=patients.NEW_HOUSEHOLD)
+    assert "household_id" in changed
+    assert patients.get(fresh_db, second)["household_id"] != shared
+    assert [m["id"] for m in patients.household_members(fresh_db, shared)] == [first]

@@ -316,3 +316,39 @@ def test_ctrl_s_saves(qtbot, session, form):
     with qtbot.waitSignal(form.accepted):
         qtbot.keyClick(form.field_widget("name"), Qt.Key_S, Qt.ControlModifier)
     assert patients.count(session.db) == 1
+
+
+def test_editing_a_patient_shows_whole_numbers_and_is_audited_as_a_reveal(qtbot, session):
+    from clinic_app.domain.patient_fields import validate_record
+    from clinic_app.storage import audit, patients
+    from clinic_app.ui.patients import PatientForm
+
+    values = validate_record({"name": "周建国", "id_number": "11010519491231002X", "ethnicity": "汉族",
+                              "town": "油溪镇", "address": "油溪镇大坡村3组", "diagnosis": "精神分裂症"}).values
+    pid = patients.create(session.db, values, user=session.user)
+    form = PatientForm(session, pid)
+    qtbot.addWidget(form)
+    assert form.value("id_number") == "11010519491231002X"
+    row = audit.recent(session.db, 1)[0]
+    assert (row["action"], row["entity_id"]) == (audit.REVEAL, str(pid))
+
+
+def test_split_button_moves_an_existing_patient_out_of_a_shared_household(qtbot, session):
+    from clinic_app.domain.patient_fields import validate_record
+    from clinic_app.storage import patients
+    from clinic_app.ui.patients import PatientForm
+
+    base = {"ethnicity": "汉族", "town": "油溪镇", "address": "油溪镇大坡村3组", "diagnosis": "精神分裂症"}
+    first = patients.create(session.db, validate_record({**base, "name": "周建国",
+                                                         "id_number": "11010519491231002X"}).values)
+    shared = patients.get(session.db, first)["household_id"]
+    second = patients.create(session.db, validate_record({**base, "name": "周建民",
+                                                          "id_number": "110105195001010012"}).values,
+                             household_id=shared)
+    form = PatientForm(session, second)
+    qtbot.addWidget(form)
+    form.show()
+    assert form.household.split_button.isVisible()
+    form.household.split_button.click()
+    assert form.save()
+    assert patients.get(session.db, second)["household_id"] != shared

@@ -125,7 +125,7 @@ def test_edit_then_reload(qtbot, session, zhang):
     form.set_value("phone", "023-47521234")
     assert form.save()
     assert page.value_text("phone") == "023-47521234"
-    assert actions(session, zhang) == [audit.CREATE, audit.VIEW, audit.UPDATE]
+    assert actions(session, zhang) == [audit.CREATE, audit.VIEW, audit.REVEAL, audit.UPDATE]
 
 
 def test_read_only_role_cannot_edit(qtbot, session, readonly_session, zhang):

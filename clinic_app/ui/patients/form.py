@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushBut
 
 from ...domain import choices
 from ...domain import patient_fields as pf
-from ...storage import patients, reference
+from ...storage import audit, patients, reference
 from ...storage.errors import DuplicateError, StorageError
 from .. import messages
 from .editors import Editor, make_editor
@@ -52,6 +52,9 @@ class PatientForm(QDialog):
         self._grids: list[FieldGrid] = []
         self._existing = patients.get(session.db, patient_id) if patient_id else None
         self._original_photo = patients.get_photo(session.db, patient_id) if patient_id else None
+        if self._existing:  # the edit form shows ID numbers whole: that is a reveal
+            audit.record(session.db, audit.REVEAL, "patient", patient_id,
+                         f"打开编辑（显示完整证件号码）：{self._existing['name']}", user=session.user)
         self.setWindowTitle(f"编辑患者：{self._existing['name']}" if self._existing else "新建患者")
         self._build()
         self._load()
@@ -263,8 +266,7 @@ class PatientForm(QDialog):
 
     def _store(self, values: dict) -> int:
         return save_patient(self.session, self.patient_id, values,
-                            self.household.household_id_to_save(), self._editors["photo"].value(),
-                            self._original_photo)
+                            self.household.household_id_to_save(), self._editors["photo"].value())
 
     # --- closing -------------------------------------------------------------------------
     def _snapshot(self) -> tuple:

@@ -54,9 +54,13 @@ class HouseholdBox(QGroupBox):
         self.alone_button = QPushButton(ALONE if self.original_household_id is None else "恢复原户")
         self.alone_button.setAutoDefault(False)
         self.alone_button.clicked.connect(self.reset)
+        self.split_button = QPushButton("迁出，另立一户")
+        self.split_button.setAutoDefault(False)
+        self.split_button.clicked.connect(self.split)
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
         row.addWidget(self.alone_button)
+        row.addWidget(self.split_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(row)
@@ -91,13 +95,20 @@ class HouseholdBox(QGroupBox):
         self.search.clear()
         self._show_state()
 
+    def split(self) -> None:
+        """An existing patient leaves a shared household for one of his own."""
+        self.partner = None
+        self.household_id = patients.NEW_HOUSEHOLD
+        self.search.clear()
+        self._show_state()
+
     def household_id_to_save(self) -> int | None:
         """For storage: ``None`` keeps things as they are (a new household for a new patient)."""
         return self.household_id if self.household_id != self.original_household_id else None
 
     # --- showing -------------------------------------------------------------------------
     def _members(self) -> list[dict]:
-        if self.household_id is None:
+        if self.household_id in (None, patients.NEW_HOUSEHOLD):
             return []
         return [m for m in patients.household_members(self.session.db, self.household_id)
                 if m["id"] != self.patient_id]
@@ -112,3 +123,5 @@ class HouseholdBox(QGroupBox):
             text += "（保存后生效）"
         self.status.setText(text)
         self.alone_button.setVisible(self.household_id != self.original_household_id)
+        self.split_button.setVisible(self.patient_id is not None and bool(members)
+                                     and self.household_id == self.original_household_id)

@@ -5,20 +5,10 @@ from ...storage import patients
 
 
 def save_patient(session, patient_id: int | None, values: dict, household_id: int | None,
-                 photo: tuple[bytes, str] | None, original_photo: bytes | None = None) -> int:
+                 photo: tuple[bytes, str] | None) -> int:
     """Return the patient's id. ``household_id`` None keeps the household (or makes a new one)."""
     db, user = session.db, session.user
     if patient_id is None:
         return patients.create(db, values, user=user, household_id=household_id, photo=photo)
-    patients.update(db, patient_id, values, user=user, household_id=household_id)
-    _save_photo(db, patient_id, photo, original_photo)
+    patients.update(db, patient_id, values, user=user, household_id=household_id, photo=photo)
     return patient_id
-
-
-def _save_photo(db, patient_id: int, photo, original: bytes | None) -> None:
-    if (photo[0] if photo else None) == original:
-        return
-    if photo:
-        patients.set_photo(db, patient_id, *photo)
-    else:
-        patients.remove_photo(db, patient_id)
