@@ -8,12 +8,18 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import qInstallMessageHandler  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ..storage import accounts, reference, settings  # noqa: E402
 from ..storage.db import open_database  # noqa: E402
 from . import style  # noqa: E402
 from .session import Session  # noqa: E402
+
+
+def _quiet_offscreen_warnings(mode, context, message: str) -> None:
+    if "propagateSizeHints" not in message:
+        print(message)
 
 
 def _grab(widget, out: Path, name: str, size=None) -> Path:
@@ -34,6 +40,7 @@ def save_all(out: Path) -> list[Path]:
     from .wizard import FirstStartWizard
 
     out.mkdir(parents=True, exist_ok=True)
+    qInstallMessageHandler(_quiet_offscreen_warnings)
     app = QApplication.instance() or QApplication([])
     style.apply(app)
     folder = Path(tempfile.mkdtemp(prefix="clinic_app_shots_"))
@@ -67,7 +74,7 @@ def save_all(out: Path) -> list[Path]:
     form.set_value("id_number", "500381198001011231")
     form.save()
     saved.append(_grab(form, out, "08_form_bad_id", (1000, 860)))
-    form.close()
+    form.hide()  # close() would ask about the unsaved typing
 
     from .accounts_dialog import AccountsDialog
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
+from .. import paths
 from .fonts import load_app_font
 
 STYLE_SHEET = """
@@ -15,8 +16,7 @@ QLineEdit, QComboBox, QSpinBox, QDateEdit { padding: 4px 6px; border: 1px solid 
             border-radius: 4px; background: #ffffff; min-height: 22px; }
 QComboBox::drop-down { subcontrol-origin: padding; subcontrol-position: center right; width: 20px;
             border: none; }
-QComboBox::down-arrow { width: 0; height: 0; border-left: 5px solid transparent;
-            border-right: 5px solid transparent; border-top: 6px solid #52606d; margin-right: 6px; }
+QComboBox::down-arrow { image: url("@ARROW@"); width: 10px; height: 6px; margin-right: 6px; }
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus { border: 1px solid #1d6fd8; }
 QLineEdit[invalid="true"] { border: 1px solid #c62828; background: #fff5f5; }
 QPushButton { padding: 5px 14px; border: 1px solid #9fb3c8; border-radius: 4px; background: #ffffff; }
@@ -35,9 +35,14 @@ QStatusBar { background: #e9eff6; }
 """
 
 
+def style_sheet() -> str:
+    arrow = paths.resource("icons", "arrow-down.png").as_posix()
+    return STYLE_SHEET.replace("@ARROW@", arrow)
+
+
 def apply(app: QApplication) -> None:
     app.setFont(load_app_font(10))
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(style_sheet())
 
 
 def set_role(widget, role: str) -> None:
