@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
@@ -10,6 +10,7 @@ from ..domain import roles
 from ..storage import accounts
 from ..storage.errors import StorageError
 from .style import set_role
+from .widgets import dialog_buttons, error_label, new_password_problem, password_pair
 
 COLUMNS = ("用户名", "姓名", "角色", "状态", "上次登录")
 
@@ -27,13 +28,8 @@ class UserEditor(QDialog):
         for key in roles.ROLES:
             self.role.addItem(roles.LABELS[key], key)
         self.role.setCurrentIndex(roles.ROLES.index(roles.OFFICER))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.Password)
-        self.password.setPlaceholderText(f"至少{roles.MIN_PASSWORD_LENGTH}位，含字母和数字")
-        self.confirm = QLineEdit()
-        self.confirm.setEchoMode(QLineEdit.Password)
-        self.message = QLabel("")
-        set_role(self.message, "error")
+        self.password, self.confirm = password_pair()
+        self.message = error_label()
         form = QFormLayout()
         if new_user:
             form.addRow("用户名", self.username)
@@ -41,21 +37,14 @@ class UserEditor(QDialog):
             form.addRow("角色", self.role)
         form.addRow("密码", self.password)
         form.addRow("再次输入密码", self.confirm)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self.accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        if self.password.text() != self.confirm.text():
-            self.message.setText("两次输入的密码不一致")
-            return
-        problem = roles.password_problem(self.password.text(), self.username.text().strip())
+        problem = new_password_problem(self.password, self.confirm, self.username.text())
         if problem:
             self.message.setText(problem)
             return

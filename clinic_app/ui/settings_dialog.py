@@ -1,11 +1,11 @@
 """Settings dialog generated from the declarations in ``domain.settings_spec``."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QSpinBox, QVBoxLayout
 
 from ..domain.settings_spec import SETTINGS
 from ..storage import audit, settings
-from .style import set_role
+from .widgets import dialog_buttons, error_label
 
 EDITABLE = tuple(s for s in SETTINGS if s.type is int)
 
@@ -23,13 +23,8 @@ class SettingsDialog(QDialog):
             box.setValue(settings.get(session.db, spec.key))
             self.inputs[spec.key] = box
             form.addRow(spec.label, box)
-        self.message = QLabel("")
-        set_role(self.message, "error")
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Save).setText("保存")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.message = error_label()
+        buttons = dialog_buttons(self.save, self.reject, "保存")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)

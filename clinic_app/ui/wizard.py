@@ -8,6 +8,7 @@ from ..domain import roles
 from ..storage import accounts, audit, reference, settings
 from ..storage.errors import StorageError
 from .style import set_role
+from .widgets import error_label, new_password_problem, password_pair
 
 
 class _WelcomePage(QWizardPage):
@@ -62,14 +63,8 @@ class _AdminPage(QWizardPage):
         self.username = QLineEdit("admin")
         self.display_name = QLineEdit()
         self.display_name.setPlaceholderText("如：张医生")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.Password)
-        self.password.setPlaceholderText(f"至少{roles.MIN_PASSWORD_LENGTH}位，含字母和数字")
-        self.confirm = QLineEdit()
-        self.confirm.setEchoMode(QLineEdit.Password)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        set_role(self.message, "error")
+        self.password, self.confirm = password_pair()
+        self.message = error_label()
         form = QFormLayout(self)
         form.addRow("用户名", self.username)
         form.addRow("姓名", self.display_name)
@@ -82,12 +77,7 @@ class _AdminPage(QWizardPage):
             return "请填写用户名"
         if not self.display_name.text().strip():
             return "请填写姓名"
-        problem = roles.password_problem(self.password.text(), self.username.text().strip())
-        if problem:
-            return problem
-        if self.password.text() != self.confirm.text():
-            return "两次输入的密码不一致"
-        return None
+        return new_password_problem(self.password, self.confirm, self.username.text())
 
     def validatePage(self) -> bool:
         problem = self.problem()
