@@ -43,3 +43,27 @@ def test_backup_scheduler_backs_up_daily_and_on_exit_with_audit(qtbot, fresh_db,
     backups = sorted(paths.backups_dir(db_path).glob("clinic-*.db"))
     assert len(backups) == 2
     assert [r["action"] for r in audit.recent(fresh_db, 2)] == [audit.BACKUP, audit.BACKUP]
+
+
+def test_demo_mode_builds_a_synthetic_clinic_in_a_temporary_folder_with_a_demo_user():
+    from clinic_app.storage import patients
+    from clinic_app.storage.db import open_database
+
+    db_path, user = app_module._demo_database()
+    assert user["username"] == "demo" and user["role"] == "admin"
+    assert "clinic_app_demo_" in str(db_path.parent)
+    db = open_database(db_path)
+    assert patients.count(db) == 200
+    db.conn.close()
+    import shutil
+
+    shutil.rmtree(db_path.parent)
+
+
+def test_default_database_is_created_on_first_start_from_the_environment_variable(tmp_path):
+    db = tmp_path / "from-env" / "clinic.db"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CLINIC_APP_DB": str(db)}
+    done = subprocess.run([sys.executable, "-m", "clinic_app", "--startup-probe"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert db.exists()
