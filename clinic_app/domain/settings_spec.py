@@ -23,5 +23,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lockout_minutes", "输错后锁定时长（分钟）", int, 15, 1, 1440),
     Setting("backup_keep", "保留备份份数", int, 10, 1, 100),
     Setting("last_backup_date", "上次自动备份日期", str, ""),
+    Setting("places", "本单位免费服药名额", int, 100, 0, 100000),
+    Setting("agreement_warning_days", "协议到期提醒（天）", int, 30, 1, 180),
+    Setting("deadline_warning_days", "审核期限提醒（工作日）", int, 2, 0, 10),
 )
 BY_KEY = {s.key: s for s in SETTINGS}

@@ -93,3 +93,62 @@ def m004_audit_trail(db):
         "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
         "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
     )
+
+
+@MIGRATIONS()
+def m005_enrolment(db):
+    """Applications with their review rounds, the programme status history, agreements, rescue
+    cards, risk assessments and the administrator's holiday table."""
+    db["applications"].create(
+        {"id": int, "patient_id": int, "round": int, "previous_id": int, "received_date": str,
+         "documents": str, "village_opinion": str, "village_opinion_date": str, "subsidies": str,
+         "note": str,
+         "initial_decision": str, "initial_reviewer": str, "initial_date": str, "initial_reason": str,
+         "sent_to_office_date": str,
+         "final_decision": str, "final_reviewer": str, "final_date": str, "final_reason": str,
+         "created_at": str, "created_by": int},
+        pk="id", not_null={"patient_id", "received_date"},
+        foreign_keys=[("patient_id", "patients", "id"), ("previous_id", "applications", "id")],
+    )
+    db["applications"].create_index(["patient_id"])
+    db["status_events"].create(
+        {"id": int, "patient_id": int, "date": str, "kind": str, "reason": str, "note": str,
+         "application_id": int, "recorded_by": int, "recorded_at": str},
+        pk="id", not_null={"patient_id", "date", "kind"},
+        foreign_keys=[("patient_id", "patients", "id"), ("application_id", "applications", "id")],
+    )
+    db["status_events"].create_index(["patient_id", "date"])
+    db["patients"].add_column("programme_status", str)  # cache of the status history, kept in step
+    db["patients"].add_column("approved_date", str)
+    db["patients"].create_index(["programme_status"])
+    db["agreements"].create(
+        {"id": int, "patient_id": int, "designated_clinic_code": str, "signed_date": str,
+         "valid_until": str, "renewed_from_id": int, "created_at": str, "created_by": int},
+        pk="id", not_null={"patient_id", "designated_clinic_code", "signed_date", "valid_until"},
+        foreign_keys=[("patient_id", "patients", "id"), ("designated_clinic_code", "clinics", "code"),
+                      ("renewed_from_id", "agreements", "id")],
+    )
+    db["agreements"].create_index(["patient_id"])
+    db["rescue_cards"].create(
+        {"id": int, "patient_id": int, "town": str, "seq": int, "number": str, "issued_date": str,
+         "status": str, "lost_date": str, "void_reason": str, "replaces_id": int,
+         "created_at": str, "created_by": int},
+        pk="id", not_null={"patient_id", "town", "seq", "number", "issued_date", "status"},
+        foreign_keys=[("patient_id", "patients", "id"), ("replaces_id", "rescue_cards", "id")],
+    )
+    db["rescue_cards"].create_index(["town", "seq"], unique=True)
+    db["rescue_cards"].create_index(["patient_id"])
+    db["risk_assessments"].create(
+        {"id": int, "patient_id": int, "date": str, "level": int, "assessor": str, "note": str,
+         "recorded_by": int, "recorded_at": str},
+        pk="id", not_null={"patient_id", "date", "level"},
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db["risk_assessments"].create_index(["patient_id", "date"])
+    db["worsening_flags"].create(
+        {"id": int, "patient_id": int, "date": str, "note": str, "cleared_date": str,
+         "cleared_note": str, "recorded_by": int, "recorded_at": str},
+        pk="id", not_null={"patient_id", "date"},
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db["holidays"].create({"date": str, "kind": str, "note": str}, pk="date", not_null={"kind"})
