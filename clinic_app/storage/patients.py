@@ -140,6 +140,7 @@ def update(db, patient_id: int, values: dict, user: dict | None = None,
         if household_id is not None:
             row["household_id"] = household_id
         db["patients"].update(patient_id, row)
+        refresh_search_keys(db, patient_id)  # keeps rescue card numbers searchable
         photo_changed = _apply_photo(db, patient_id, photo)
         after = get(db, patient_id)
         changed = [f.key for f in PATIENT_FIELDS + GUARDIAN_FIELDS
@@ -170,6 +171,15 @@ def _apply_photo(db, patient_id: int, photo) -> bool:
         return False
     set_photo(db, patient_id, *photo)
     return True
+
+
+def refresh_search_keys(db, patient_id: int) -> None:
+    """Recompute the search keys after a related record (guardian, rescue card) changed."""
+    values = get(db, patient_id)
+    cards = db.execute("SELECT number FROM rescue_cards WHERE patient_id = ? AND status = 'active'",
+                       [patient_id]).fetchall() if db["rescue_cards"].exists() else []
+    values["rescue_card_no"] = " ".join(c[0] for c in cards)
+    db["patients"].update(patient_id, search_keys(values))
 
 
 def set_photo(db, patient_id: int, image: bytes, mime: str = "image/png") -> None:
