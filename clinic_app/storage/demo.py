@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..domain import roles, synthetic
 from ..domain.patient_fields import validate_record
-from . import accounts, audit, clock, reference, settings
+from . import accounts, audit, clock, demo_enrolment, reference, settings
 from .errors import StorageError
 from .patients import _guardian_row, _patient_row
 
@@ -37,10 +37,14 @@ def write_demo(db, patients: int, seed: int = DEFAULT_SEED, clinic_code: str | N
         own, others = _towns(db, code)
         today = clock.today()
         households = synthetic.generate(patients, seed, own, others, today=today)
+        first_new = _next_id(db, "patients")
         added_households, added_patients = _insert_households(db, households, today)
+        new_ids = [r[0] for r in db.execute("SELECT id FROM patients WHERE id >= ? ORDER BY id", [first_new])]
+        enrolment = demo_enrolment.enrol_demo_patients(db, new_ids, seed, code) if new_ids else {}
         if added_patients:
             audit.record(db, audit.CREATE, "demo", None, f"写入演示数据 {added_patients} 名患者",
-                         detail={"seed": seed, "clinic_code": code, "households": added_households})
+                         detail={"seed": seed, "clinic_code": code, "households": added_households,
+                                 "programme": enrolment})
     return {"patients": added_patients, "households": added_households, "users": users}
 
 

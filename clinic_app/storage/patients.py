@@ -21,7 +21,7 @@ _BOOL = {f.key for f in PATIENT_FIELDS if f.kind == BOOL}
 
 LIST_SQL = """
 SELECT p.id, p.name, p.sex, p.birth_date, p.id_number, p.town, p.village, p.diagnosis, p.phone,
-       g.name AS guardian_name, g.phone AS guardian_phone
+       p.programme_status, g.name AS guardian_name, g.phone AS guardian_phone
 FROM patients p LEFT JOIN guardians g ON g.id = p.guardian_id
 """
 DEFAULT_LIMIT = 500

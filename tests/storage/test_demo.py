@@ -52,7 +52,12 @@ def test_every_stored_patient_revalidates_unchanged(shared):
 
 def test_rows_are_shaped_exactly_as_patients_create_makes_them(demo_db):
     db, _ = demo_db
-    demo_id = db.execute("SELECT id FROM patients ORDER BY id LIMIT 1").fetchone()[0]
+    # one with no programme history, so it can be deleted and typed in again
+    demo_id = db.execute(
+        "SELECT id FROM patients p WHERE programme_status IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.patient_id = p.id) "
+        "AND NOT EXISTS (SELECT 1 FROM risk_assessments r WHERE r.patient_id = p.id) "
+        "ORDER BY id LIMIT 1").fetchone()[0]
     values = {k: v for k, v in patients.get(db, demo_id).items() if k in synthetic.RECORD_KEYS}
     stored_row = next(db.query("SELECT * FROM patients WHERE id = ?", [demo_id]))
     db.execute("DELETE FROM patients WHERE id = ?", [demo_id])
@@ -182,3 +187,19 @@ def test_cli_demo_command_writes_the_database(tmp_path, capsys):
     assert "50 名患者" in capsys.readouterr().out
     with closing(sqlite3.connect(str(path))) as conn:
         assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] == 50
+
+
+def test_demo_programme_history_folds_into_each_stored_status_and_fills_the_places(demo_db):
+    from clinic_app.domain import programme_status as ps
+    from clinic_app.storage import cards, programme
+
+    db, _ = demo_db
+    statuses = dict(db.execute("SELECT id, programme_status FROM patients").fetchall())
+    assert {ps.ENROLLED} <= set(statuses.values())
+    for pid, status in statuses.items():
+        history = [ps.Event(e["kind"], e["date"]) for e in programme.events(db, pid)]
+        assert ps.fold(history) == status
+        if status in ps.HOLDS_PLACE:
+            assert cards.current(db, pid) is not None
+    summary = programme.places_summary(db)
+    assert summary["occupied"] <= summary["places"]

@@ -6,10 +6,12 @@ import datetime as dt
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from ...domain import idnumber
+from ...domain.programme_status import STATUS_LABELS
 
 SORT_ROLE = Qt.UserRole + 1
 
-COLUMNS = ("姓名", "性别", "年龄", "身份证号", "镇（街）", "村（社区）", "疾病诊断", "监护人", "联系电话")
+COLUMNS = ("姓名", "性别", "年龄", "身份证号", "镇（街）", "村（社区）", "疾病诊断", "项目状态", "监护人",
+           "联系电话")
 AGE_COLUMN = COLUMNS.index("年龄")
 PHONE_COLUMN = COLUMNS.index("联系电话")
 
@@ -39,6 +41,7 @@ def cells(row: dict, today: dt.date | None = None) -> tuple:
         row.get("town") or "",
         row.get("village") or "",
         row.get("diagnosis") or "",
+        STATUS_LABELS.get(row.get("programme_status"), ""),
         row.get("guardian_name") or "",
         contact_phone(row),
     )
