@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     shots = sub.add_parser("screenshots", help="保存主要界面的截图（PNG）")
     shots.add_argument("--out", metavar="DIR", default="screenshots")
+    _add_print_parser(sub)
+    _add_import_parser(sub)
     return parser
 
 
@@ -127,6 +129,120 @@ def _screenshots(args) -> int:
 
 COMMANDS = {"gui": _gui, "demo": _demo, "audit": _audit, "backup": _backup, "restore": _restore,
             "screenshots": _screenshots}
+
+
+# --- print: the application form, the agreement, the patient register ----------------------
+
+PRINTABLE = {"application": "服药审批表", "agreement": "服务协议", "register": "患者登记名单"}
+
+
+def _add_print_parser(sub) -> None:
+    printing = sub.add_parser("print", help="打印服药审批表、服务协议（PDF）或患者登记名单（PDF / Excel）")
+    printing.add_argument("document", choices=tuple(PRINTABLE),
+                          help="application 服药审批表；agreement 服务协议；register 患者登记名单")
+    _add_db(printing, required=True)
+    printing.add_argument("--patient", metavar="ID_NUMBER", help="患者身份证号（打印审批表、服务协议时必填）")
+    printing.add_argument("--out", metavar="FILE", required=True,
+                          help="输出文件：.pdf；登记名单也可为 .xlsx")
+
+
+def _print_document(args) -> int:
+    """Exit 0 and the output path; 1 with a Chinese reason when there is nothing to print."""
+    from .documents import jobs
+    from .domain import idnumber
+    from .storage import patients
+    from .storage.db import open_database
+    from .storage.errors import StorageError
+
+    if not Path(args.db).exists():
+        print(f"找不到数据库文件：{args.db}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if args.document != "register" and out.suffix.lower() != ".pdf":
+        print(f"{PRINTABLE[args.document]}只能保存为 PDF 文件（.pdf）", file=sys.stderr)
+        return 1
+    db = open_database(args.db)
+    try:
+        if args.document == "register":
+            path = jobs.print_register(db, out)
+        else:
+            number = idnumber.normalize(args.patient)
+            if not number:
+                print("请用 --patient 指定患者身份证号", file=sys.stderr)
+                return 1
+            patient_id = patients.find_by_id_number(db, number)
+            if patient_id is None:
+                print(f"找不到身份证号为 {number} 的患者", file=sys.stderr)
+                return 1
+            job = jobs.print_application if args.document == "application" else jobs.print_agreement
+            path = job(db, patient_id, out)
+    except StorageError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"无法写入文件 {out}：{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.conn.close()
+    print(path)
+    return 0
+
+
+COMMANDS["print"] = _print_document
+
+
+# --- import-register: read an existing patient register (Attachment 8) ------------------------
+
+def _add_import_parser(sub) -> None:
+    imp = sub.add_parser("import-register", help="导入已有的患者登记名单（附件8，.xlsx 或 .csv）")
+    imp.add_argument("file", metavar="FILE")
+    _add_db(imp, required=True)
+    imp.add_argument("--dry-run", action="store_true", help="只检查、写出导入报告，不写入数据库")
+    imp.add_argument("--json", action="store_true", help="在标准输出上给出每行结果的 JSON 列表")
+
+
+def _import_register(args) -> int:
+    """Exit 0 when every row is good; 1 when some rows are in error or duplicates (the good rows
+    are still imported unless --dry-run); 2 when the file or the database cannot be read."""
+    import json
+
+    from .exchange import register_import as ri
+    from .storage.db import open_database
+
+    if not Path(args.db).exists():
+        print(f"找不到数据库文件：{args.db}", file=sys.stderr)
+        return 2
+    db = open_database(args.db)
+    try:
+        result = ri.import_register(db, Path(args.file), dry_run=args.dry_run)
+    except ri.RegisterFileError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except ri.ImportFailed as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        db.conn.close()
+    summary = sys.stderr if args.json else sys.stdout
+    if args.json:
+        print(json.dumps([r.as_json() for r in result.rows], ensure_ascii=False, indent=1))
+    else:
+        for r in result.rows:
+            name = r.values.get("name") or "（无姓名）"
+            text = "；".join(r.messages)
+            print(f"第 {r.row} 行  {ri.report_status(r, not args.dry_run)}  {name}"
+                  + (f"：{text}" if text else ""))
+    for note in result.parsed.notes:
+        print(note, file=summary)
+    done = "试导入（未写入）" if args.dry_run else f"已导入 {result.imported} 行"
+    print(f"{result.parsed.summary()}；{done}", file=summary)
+    print(f"导入报告：{result.report_path.resolve()}" if result.report_path else result.report_error,
+          file=summary)
+    return 1 if result.parsed.error_count or result.parsed.duplicate_count else 0
+
+
+COMMANDS["import-register"] = _import_register
+
 
 if __name__ == "__main__":
     sys.exit(main())

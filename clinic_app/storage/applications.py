@@ -157,6 +157,8 @@ def record_final_review(db, application_id: int, decision: str, reviewer: str, d
         raise StorageError("请填写复审人")
     if date < app["initial_date"]:
         raise StorageError("复审日期不能早于初审日期")
+    if app["sent_to_office_date"] and date < app["sent_to_office_date"]:
+        raise StorageError(f"复审日期不能早于报送日期（{app['sent_to_office_date']}）")
     if decision == "rejected" and not reason.strip():
         raise StorageError("复审不同意时请写明理由")
     with db.atomic():

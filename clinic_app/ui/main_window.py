@@ -9,6 +9,7 @@ from ..storage import audit, backup, patients, settings
 from .. import paths
 from . import messages
 from .idle import IdleWatcher
+from .lists.menu import add_admin_entries, build_project_menu
 from .login import LockScreen
 from .patients import PatientListWidget
 
@@ -59,10 +60,12 @@ class MainWindow(QMainWindow):
         self._action(patient_menu, "新建患者…", self.patient_list.new_patient, "Ctrl+N",
                      roles.can_edit_patients(self.session.role))
         self._action(patient_menu, "查找", self.focus_search, "Ctrl+F")
+        build_project_menu(self, bar)
         admin_menu = bar.addMenu("管理(&A)")
         self.accounts_action = self._action(admin_menu, "用户管理…", self.open_accounts, enabled=is_admin)
         self._action(admin_menu, "设置…", self.open_settings, enabled=is_admin)
         self._action(admin_menu, "审计记录…", self.open_audit, enabled=is_admin)
+        add_admin_entries(self, admin_menu)
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.about)
 

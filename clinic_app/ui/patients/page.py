@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QSizePolicy, QVBoxLayout, QWidget)
+                               QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from ...domain import patient_fields as pf
 from ...domain import roles
@@ -66,7 +66,19 @@ class PatientPage(QDialog):
         for button in (self.reveal_button, self.edit_button):
             button.setAutoDefault(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.scroll, 1)
+        # --- 免费服药项目 tab (clinic_app.ui.enrolment) -------------------------------------------
+        from ..enrolment import EnrolmentPanel
+
+        self.enrolment = EnrolmentPanel(self.session, self.patient_id)
+        self.enrolment.changed.connect(self.reload)
+        enrolment_scroll = QScrollArea()
+        enrolment_scroll.setWidgetResizable(True)
+        enrolment_scroll.setWidget(self.enrolment)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.scroll, "基本信息")
+        self.tabs.addTab(enrolment_scroll, "免费服药项目")
+        layout.addWidget(self.tabs, 1)
+        # --- end 免费服药项目 tab ---------------------------------------------------------------
         layout.addLayout(buttons)
 
     def _populate(self) -> None:
@@ -93,9 +105,14 @@ class PatientPage(QDialog):
         times = QLabel(f"登记于 {stamp(self.record.get('created_at'))}　"
                        f"最后修改 {stamp(self.record.get('updated_at'))}")
         times.setStyleSheet("color: #7b8794;")
+        from ..enrolment import header_text  # 免费服药项目 status and rescue card number
+
+        self.programme_label = QLabel(header_text(self.session.db, self.patient_id))
+        self.programme_label.setObjectName("programme_header")
+        self.programme_label.setStyleSheet("font-size: 11pt; color: #1d4f91;")
         header = QWidget()
         layout = QVBoxLayout(header)
-        for label in (name, sub, times):
+        for label in (name, sub, self.programme_label, times):
             layout.addWidget(label)
         return header
 
@@ -201,6 +218,7 @@ class PatientPage(QDialog):
 
         form = PatientForm(self.session, self.patient_id, parent=self)
         form.accepted.connect(self.reload)
+        form.accepted.connect(self.enrolment.reload)  # eligibility follows the edited record
         return self._show_dialog(form)
 
     def open_member(self, patient_id: int):

@@ -1,0 +1,130 @@
+"""Print jobs: gather one document's data from the database, hand it to its renderer, and record
+in the audit trail who printed (or exported) what — the plan's privacy rule (七、(二)) asks that
+every printed patient record be traceable.
+
+The renderers know nothing of the database; the windows and the ``clinic-app print`` command know
+nothing of the renderers. The register is split in three steps (gather, write, record) so a
+window can do the slow writing off the UI thread and the two database steps on it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..storage import agreements, applications, audit, clock, patients, reference, settings
+from ..storage import register as register_store
+from ..storage.errors import StorageError
+
+PDF, XLSX = ".pdf", ".xlsx"
+REGISTER_FORMATS = {PDF: "PDF", XLSX: "Excel"}
+REGISTER_NAME = "患者登记名单"
+
+
+def clinic_name(db) -> str:
+    """This clinic's name as chosen in the first-start wizard ("" before that)."""
+    clinic = reference.clinic(db, settings.get(db, "clinic_code"))
+    return clinic["name"] if clinic else ""
+
+
+def _who(user: dict | None) -> str:
+    return (user or {}).get("display_name") or (user or {}).get("username") or ""
+
+
+# --- Attachment 4: the application form ----------------------------------------------------
+
+def print_application(db, patient_id: int, out, user: dict | None = None) -> Path:
+    """The approval form of the patient's latest application round (a blank one, dated by hand,
+    when none was taken yet), prefilled from the record, with the photo when there is one."""
+    from .application_form import render_application_form
+
+    patient = patients.get(db, patient_id)
+    application = applications.latest(db, patient_id)
+    photo = patients.get_photo(db, patient_id)
+    render_application_form(out, patient, application, patient.get("town") or "", photo)
+    what = f"第 {application['round']} 轮申请" if application else "空白申请"
+    audit.record(db, audit.PRINT, "patient", patient_id,
+                 f"打印服药审批表：{patient['name']}（{what}）",
+                 detail={"document": "application_form",
+                         "application_id": application["id"] if application else None},
+                 user=user)
+    return Path(out)
+
+
+# --- Attachment 7: the service agreement ---------------------------------------------------
+
+def print_agreement(db, patient_id: int, out, user: dict | None = None) -> Path:
+    """The newest agreement of the patient, two copies; refused when none was signed."""
+    from .agreement import render_agreement
+
+    patient = patients.get(db, patient_id)
+    agreement = agreements.latest(db, patient_id)
+    if agreement is None:
+        raise StorageError(f"{patient['name']} 还没有签订服务协议，无协议可打印")
+    clinic = reference.clinic(db, agreement["designated_clinic_code"])
+    name = clinic["name"] if clinic else agreement["designated_clinic_code"]
+    render_agreement(out, patient, name, dt.date.fromisoformat(agreement["signed_date"]), copies=2)
+    audit.record(db, audit.PRINT, "agreement", agreement["id"],
+                 f"打印服务协议：{patient['name']}（{agreement['signed_date']} 签订，一式两份）",
+                 detail={"document": "agreement", "patient_id": patient_id}, user=user)
+    return Path(out)
+
+
+# --- Attachment 8: the patient register ----------------------------------------------------
+
+@dataclass
+class RegisterJob:
+    """Everything the register's renderer needs, read from the database in one go."""
+    rows: list[dict]
+    clinic_name: str
+    filled_by: str
+    filled_date: dt.date
+
+
+def register_format(out) -> str:
+    """``.pdf`` or ``.xlsx`` from the file name; anything else is refused in Chinese."""
+    suffix = Path(str(out)).suffix.lower()
+    if suffix not in REGISTER_FORMATS:
+        raise StorageError(f"登记名单只能保存为 PDF（.pdf）或 Excel（.xlsx）文件，而不是“{suffix or '无扩展名'}”")
+    return suffix
+
+
+def gather_register(db, user: dict | None = None, today: dt.date | None = None) -> RegisterJob:
+    rows = register_store.register_rows(db)
+    if not rows:
+        raise StorageError("没有在册或住院暂停的患者，登记名单为空")
+    return RegisterJob(rows, clinic_name(db), _who(user), today or clock.today())
+
+
+def write_register(out, job: RegisterJob) -> Path:
+    """The slow step: no database access, safe to run on a worker thread."""
+    args = (out, job.rows, job.clinic_name, job.filled_by, job.filled_date)
+    if register_format(out) == XLSX:
+        from ..exchange.register_xlsx import write_register_xlsx
+
+        write_register_xlsx(*args)
+    else:
+        from .register import render_register_pdf
+
+        render_register_pdf(*args)
+    return Path(out)
+
+
+def record_register(db, out, job: RegisterJob, user: dict | None = None) -> dict:
+    """The audit row: PRINT for the PDF, EXPORT for the Excel file, naming how many patients."""
+    exported = register_format(out) == XLSX
+    verb = "导出" if exported else "打印"
+    return audit.record(db, audit.EXPORT if exported else audit.PRINT, "register", None,
+                        f"{verb}{REGISTER_NAME}（{len(job.rows)} 名患者）：{Path(out).name}",
+                        detail={"document": "register", "rows": len(job.rows),
+                                "patient_ids": [r["patient_id"] for r in job.rows]},
+                        user=user)
+
+
+def print_register(db, out, user: dict | None = None) -> Path:
+    """Attachment 8 as a PDF or an Excel file, chosen by the file name's suffix."""
+    register_format(out)
+    job = gather_register(db, user)
+    path = write_register(out, job)
+    record_register(db, out, job, user)
+    return path

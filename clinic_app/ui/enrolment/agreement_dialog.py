@@ -1,0 +1,171 @@
+"""The service agreement (Attachment 7): choose the designated clinic, sign or renew, print two copies."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QPushButton, QWidget
+
+from ...domain import agreement_terms
+from ...storage import agreements, audit, clock, patients, reference
+from ...storage.errors import StorageError
+from ..style import set_role
+from ..worker import run_in_background
+from .common import ActionDialog, DateField, FieldError, hint_label, stack
+
+SIGN, RENEW, VIEW = "sign", "renew", "view"
+TITLES = {SIGN: "签订服务协议", RENEW: "续签服务协议", VIEW: "服务协议"}
+PRINT_TEXT = "打印协议（一式两份）"
+
+
+def render(out, patient: dict, clinic_name: str, signed: dt.date) -> str:
+    """The slow part, safe off the UI thread: no database."""
+    from ...documents.agreement import render_agreement
+
+    render_agreement(out, patient, clinic_name, signed, copies=2)
+    return str(out)
+
+
+def _left(widget) -> QWidget:
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return holder
+
+
+class AgreementDialog(ActionDialog):
+    """``mode`` is ``sign`` (first agreement), ``renew`` (after a passed annual review) or ``view``
+    (print the newest agreement again). Printing an unsaved agreement saves it first."""
+
+    ERROR_PLACES = (("续签前", "previous"), ("定点医院", "clinic"), ("日期", "signed"))
+    printed = Signal(str)
+    print_failed = Signal(str)
+
+    def __init__(self, session, patient_id: int, mode: str = SIGN, parent=None):
+        self.mode = mode
+        self.patient = patients.get(session.db, patient_id)
+        self.agreement = agreements.latest(session.db, patient_id) if mode == VIEW else None
+        self.printed_path: str | None = None
+        self._job = None
+        super().__init__(session, patient_id, f"{TITLES[mode]}：{self.patient['name']}", parent)
+        self.ok_button.setText({SIGN: "签订", RENEW: "续签", VIEW: "关闭"}[mode])
+        previous = agreements.latest(self.db, patient_id)
+
+        self.clinic = QComboBox()
+        for clinic in reference.clinics(self.db):
+            self.clinic.addItem(clinic["name"], clinic["code"])
+        default = (previous or {}).get("designated_clinic_code") if mode != SIGN else None
+        default = default or (session.clinic or {}).get("code")
+        if default and self.clinic.findData(default) >= 0:
+            self.clinic.setCurrentIndex(self.clinic.findData(default))
+        self.add_row("clinic", "定点医院", self.clinic)
+        self.add_row("clinic_hint", "", hint_label(
+            "原则上选择患者档案所在基层卫生院；该院未设免费服药门诊的，可就近选择精神专科医院或设服药门诊的卫生院（附件6）"))
+        signed = self.agreement["signed_date"] if self.agreement else clock.today()
+        self.signed = self.add_row("signed", "签订日期", DateField(signed))
+        self.period = hint_label()
+        self.period.setObjectName("period")
+        self.add_row("period", "协议期限", self.period)
+        if mode == RENEW and previous:
+            self.add_row("previous", "上一份协议", hint_label(
+                f"{previous['signed_date']} 签订，有效期至 {previous['valid_until']}；续签前须年度资格审核通过"))
+        self.print_button = QPushButton(PRINT_TEXT)
+        self.print_button.setObjectName("print_agreement")
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.print_agreement)
+        self.print_state = hint_label()
+        self.print_state.setObjectName("print_state")
+        self.add_row("print", "打印", stack(_left(self.print_button), self.print_state),
+                     focus=self.print_button)
+        self.finish_layout()
+
+        self.signed.dateChanged.connect(self._update_period)
+        self._update_period(self.signed.date_or_none())
+        if self.agreement:
+            self._lock()
+        self.resize(620, 340)
+
+    def _update_period(self, day) -> None:
+        self.period.setText(f"{agreement_terms.format_period(day)}（免费提供第二代抗精神病药一年）"
+                            if day else "请填写签订日期")
+
+    def _lock(self) -> None:
+        """Once stored, the agreement is what it is: only printing and closing remain."""
+        self.clinic.setEnabled(False)
+        self.signed.setReadOnly(True)
+        self.ok_button.setText("关闭")
+        self.buttons.button(self.buttons.StandardButton.Cancel).hide()
+
+    def choose_clinic(self, code: str) -> None:
+        self.clinic.setCurrentIndex(self.clinic.findData(code))
+
+    # --- storing -----------------------------------------------------------------------------
+    def save(self):
+        if self.agreement is not None:
+            return self.agreement
+        signed = self.date_of("signed", self.signed)
+        store = agreements.renew if self.mode == RENEW else agreements.sign
+        self.agreement = store(self.db, self.patient_id, self.clinic.currentData(), signed,
+                               user=self.session.user)
+        return self.agreement
+
+    # --- printing ----------------------------------------------------------------------------
+    def _save_path(self) -> str:
+        default = f"服务协议_{self.patient['name']}_{self.signed.text().strip()}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "保存服务协议（PDF）", default, "PDF 文件 (*.pdf)")
+        return path
+
+    def print_agreement(self) -> None:
+        self.clear_errors()
+        if self.agreement is None:
+            try:
+                self.save()
+            except FieldError as exc:
+                self.show_error(exc.key, exc.message)
+                return
+            except StorageError as exc:
+                self.show_error(self.place_of(exc.message), exc.message)
+                return
+            self.result_value = self.agreement
+            self._lock()
+        path = self._save_path()
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        clinic = reference.clinic(self.db, self.agreement["designated_clinic_code"])
+        name = clinic["name"] if clinic else self.agreement["designated_clinic_code"]
+        signed = dt.date.fromisoformat(self.agreement["signed_date"])
+        patient = dict(self.patient)
+        self.print_button.setEnabled(False)
+        self._say("正在生成 PDF…", "hint")
+        self._job = run_in_background(lambda: render(path, patient, name, signed),
+                                      self._printed, self._print_failed)
+
+    def _printed(self, path: str) -> None:
+        audit.record(self.db, audit.PRINT, "agreement", self.agreement["id"],
+                     f"打印服务协议：{self.patient['name']}（{self.agreement['signed_date']} 签订，一式两份）",
+                     detail={"document": "agreement", "patient_id": self.patient_id}, user=self.session.user)
+        self.printed_path = path
+        self.print_button.setEnabled(True)
+        self._say(f"已保存：{path}（一式两份，双方各执一份）", "hint")
+        self.printed.emit(path)
+
+    def _print_failed(self, exc: Exception) -> None:
+        self.print_button.setEnabled(True)
+        message = getattr(exc, "message", None) or str(exc)
+        self._say(f"打印失败：{message}", "error")
+        self.print_failed.emit(message)
+
+    def _say(self, text: str, role: str) -> None:
+        self.print_state.setText(text)
+        set_role(self.print_state, role)
+
+    def accept(self) -> None:
+        if self.agreement is not None:
+            self.result_value = self.agreement
+            QDialog.accept(self)
+            return
+        super().accept()

@@ -1,0 +1,178 @@
+"""Agreement renewal, rescue card loss, risk and worsening, the 2027 calendar fallback, the
+read-only role and the panel on the patient page."""
+from __future__ import annotations
+
+import pytest
+
+from clinic_app.domain import risk as risk_rules
+from clinic_app.storage import agreements, applications, audit, cards
+from clinic_app.storage import risk as risk_store
+from clinic_app.ui.enrolment import EnrolmentPanel
+from clinic_app.ui.enrolment.common import table_text
+from clinic_app.ui.patients import PatientPage
+
+from .enrolment_support import Panel, application, dated, eligible, fix_today, through_approval
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    fix_today(monkeypatch)
+
+
+@pytest.fixture
+def enrolled(qtbot, session, make_patient):
+    pid = eligible(make_patient, "张三", "19800101", "123")
+    panel = Panel(qtbot, session, pid)
+    through_approval(panel)
+    return panel
+
+
+def sign_on(date: str, clinic: str | None = None):
+    def fill(dialog):
+        if clinic:
+            dialog.choose_clinic(clinic)
+        dialog.signed.setText(date)
+    return fill
+
+
+def test_renewal_needs_a_passed_annual_review(enrolled, session):
+    panel = enrolled
+    panel.act("agreement", sign_on("2025-11-25", "jingshenkangfuyuan"))
+    text = panel.widget.agreement.text()
+    assert "定点医院：江津区精神康复院" in text
+    assert "签订 2025-11-25　有效期至 2026-11-24（4天后到期）" in text
+    assert panel.widget.buttons["agreement"].text() == "续签…"
+
+    dialog = panel.act("agreement", sign_on("2026-11-20"))
+    assert dialog.windowTitle().startswith("续签服务协议")
+    assert dialog.clinic.currentData() == "jingshenkangfuyuan"  # the previous choice by default
+    assert not dialog.accepted_ok
+    assert dialog.error_text("previous").startswith("续签前需完成年度资格审核")
+
+    def passed(dialog):
+        dialog.date.setText("2026-11-18")
+        dialog.choose_eligible(True)
+    panel.act("annual", passed)
+    dialog = panel.act("agreement", sign_on("2026-11-20"))
+    assert dialog.accepted_ok
+    assert agreements.latest(session.db, panel.widget.patient_id)["valid_until"] == "2027-11-19"
+    assert [r[3] for r in table_text(panel.widget.agreements_table)] == ["签订", "续签"]
+
+
+def test_expired_agreement_is_marked(enrolled):
+    enrolled.act("agreement", sign_on("2025-03-20"))
+    assert "有效期至 2026-03-19（已过期）" in enrolled.widget.agreement.text()
+
+
+def test_lost_card_is_void_and_a_new_number_issued(enrolled, session):
+    panel = enrolled
+    pid = panel.widget.patient_id
+    dialog = panel.act("lost", dated("2026-03-01"))
+    assert dialog.info.text() == "编号 油溪镇 0001，2026-03-18 发放"
+    assert dialog.error_text("date") == "挂失日期不能早于发卡日期"
+    dialog.date.setText("2026-06-01")
+    dialog.accept()
+    assert "编号 油溪镇 0001 已于 2026-06-01 挂失，待补发" in panel.widget.card.text()
+    assert {"reissue"} <= panel.enabled() and "lost" not in panel.enabled()
+    dialog = panel.act("reissue", dated("2026-06-03"))
+    assert dialog.info.text() == "原编号 油溪镇 0001，2026-06-01 挂失（已作废）"
+    assert cards.current(session.db, pid)["number"] == "0002"
+    assert table_text(panel.widget.cards_table) == [
+        ["油溪镇 0001", "2026-03-18", "已挂失（作废）", "2026-06-01"],
+        ["油溪镇 0002", "2026-06-03", "有效", "—"]]
+
+
+def test_risk_dialog_shows_every_definition_and_records(qtbot, enrolled, session):
+    panel = enrolled
+    def look(dialog):
+        assert sorted(dialog.levels) == [0, 1, 2, 3, 4, 5]
+        for level, text in risk_rules.LEVELS.items():
+            assert dialog.definitions[level].text() == text
+            assert dialog.levels[level].text() == f"{level}级"
+        assert dialog.assessor.text() == "测试员"
+        dialog.date.setText("2026-11-10")
+    dialog = panel.act("risk", look)
+    assert dialog.error_text("level") == "请选择危险性等级（0–5级）"
+    dialog.definitions[3].mousePressEvent(_click())  # the text picks its level too
+    assert dialog.levels[3].isChecked()
+    dialog.date.setText("2026-12-01")
+    dialog.accept()
+    assert "晚于今天" in dialog.error_text("date")
+    dialog.date.setText("2026-11-10")
+    dialog.accept()
+    assert dialog.accepted_ok
+    assert panel.widget.risk.text().startswith("3级：明显打砸行为")
+    assert table_text(panel.widget.risk_table) == [["2026-11-10", "3级", "测试员", "—"]]
+
+
+def _click():
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+
+    return QMouseEvent(QEvent.MouseButtonPress, QPointF(2, 2), QPointF(2, 2), Qt.LeftButton, Qt.LeftButton,
+                       Qt.NoModifier)
+
+
+def test_worsening_flag_and_clearing(enrolled, session):
+    panel = enrolled
+    pid = panel.widget.patient_id
+    panel.act("flag", dated("2026-11-02", "医师报告病情波动"))
+    assert "⚠ 病情加重（2026-11-02 起，已 18 天）：医师报告病情波动" in panel.widget.flags.text()
+    assert [f["patient_id"] for f in risk_store.open_flags(session.db)] == [pid]
+    assert "flag" not in panel.enabled() and "clear_flag" in panel.enabled()
+    dialog = panel.act("clear_flag", dated("2026-11-01", "已送治"))
+    assert dialog.error_text("date") == "解除日期 2026-11-01 早于标记日期 2026-11-02"
+    dialog.date.setText("2026-11-15")
+    dialog.accept()
+    assert risk_store.open_flags(session.db) == []
+    assert panel.widget.flags.text() == "无未解除的病情加重标记"
+    assert table_text(panel.widget.flags_table) == [["2026-11-02", "医师报告病情波动", "2026-11-15", "已送治"]]
+
+
+def test_2027_received_date_shows_the_fallback_note(qtbot, session, make_patient, monkeypatch):
+    fix_today(monkeypatch, __import__("datetime").date(2027, 3, 15))
+    pid = eligible(make_patient, "李四", "19800101", "123")
+    panel = Panel(qtbot, session, pid)
+    dialog = panel.act("apply", application("2027-03-10"), confirm=False)
+    application("2027-03-10")(dialog)
+    assert "初审截止 2027-03-17" in dialog.schedule.text()
+    assert not dialog.fallback.isHidden()
+    assert dialog.fallback.text() == "2027年的法定节假日尚未收录，按周末和管理员维护的节假日表计算"
+    dialog.accept()
+    assert dialog.accepted_ok
+    rounds = panel.widget.rounds.text()
+    assert "⚠ 2027年的法定节假日尚未收录" in rounds
+    assert "初审截止 2027-03-17（即将到期）" in rounds
+    dialog = panel.act("initial", lambda d: (d.choose("passed"), d.date.setText("2027-03-12")))
+    assert dialog.accepted_ok
+    assert applications.latest(session.db, pid)["state"] == "awaiting_final"
+
+
+def test_read_only_user_sees_everything_and_changes_nothing(qtbot, session, readonly_session, make_patient):
+    pid = eligible(make_patient, "王五", "19800101", "123")
+    Panel(qtbot, session, pid).act("apply", application("2026-03-10"))
+    panel = EnrolmentPanel(readonly_session, pid)
+    qtbot.addWidget(panel)
+    assert all(not b.isEnabled() for b in panel.buttons.values())
+    assert panel.buttons["initial"].toolTip() == "只读账户不能修改"
+    assert "第 1 轮　受理 2026-03-10　状态：待初审" in panel.rounds.text()
+    assert panel.eligibility.text().startswith("符合申请条件")
+    panel.open_dialog = lambda dialog: pytest.fail("no dialog for a read-only user")
+    assert panel.run("initial") is False
+
+
+def test_panel_on_the_patient_page(qtbot, session, make_patient):
+    pid = eligible(make_patient, "赵六", "19800101", "123")
+    page = PatientPage(session, pid)
+    qtbot.addWidget(page)
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["基本信息", "免费服药项目"]
+    assert page.programme_label.text() == "免费服药项目：未纳入"
+    panel = page.enrolment
+    panel._inform = lambda title, text: None
+    helper = Panel.__new__(Panel)
+    helper.widget = panel
+    through_approval(helper)
+    assert page.programme_label.text() == "免费服药项目：在册服药　救助卡编号：油溪镇 0001"
+    rows = audit.recent(session.db, entity="patient", entity_id=pid)
+    views = [r for r in rows if r["action"] == audit.VIEW]
+    assert len(views) == 1  # reloading after an action is not another look
