@@ -53,21 +53,45 @@ def print_application(db, patient_id: int, out, user: dict | None = None) -> Pat
 
 # --- Attachment 7: the service agreement ---------------------------------------------------
 
-def print_agreement(db, patient_id: int, out, user: dict | None = None) -> Path:
-    """The newest agreement of the patient, two copies; refused when none was signed."""
-    from .agreement import render_agreement
+@dataclass
+class AgreementJob:
+    """What printing an agreement needs, read on the thread that owns the database."""
+    agreement_id: int
+    patient: dict
+    clinic_name: str
+    signed: dt.date
 
+
+def gather_agreement(db, patient_id: int) -> AgreementJob:
     patient = patients.get(db, patient_id)
     agreement = agreements.latest(db, patient_id)
     if agreement is None:
         raise StorageError(f"{patient['name']} 还没有签订服务协议，无协议可打印")
     clinic = reference.clinic(db, agreement["designated_clinic_code"])
     name = clinic["name"] if clinic else agreement["designated_clinic_code"]
-    render_agreement(out, patient, name, dt.date.fromisoformat(agreement["signed_date"]), copies=2)
-    audit.record(db, audit.PRINT, "agreement", agreement["id"],
-                 f"打印服务协议：{patient['name']}（{agreement['signed_date']} 签订，一式两份）",
-                 detail={"document": "agreement", "patient_id": patient_id}, user=user)
+    return AgreementJob(agreement["id"], patient, name, dt.date.fromisoformat(agreement["signed_date"]))
+
+
+def write_agreement(job: AgreementJob, out) -> Path:
+    """The slow part, safe off the UI thread: no database."""
+    from .agreement import render_agreement
+
+    render_agreement(out, job.patient, job.clinic_name, job.signed, copies=2)
     return Path(out)
+
+
+def record_agreement(db, job: AgreementJob, user: dict | None = None) -> None:
+    audit.record(db, audit.PRINT, "agreement", job.agreement_id,
+                 f"打印服务协议：{job.patient['name']}（{job.signed.isoformat()} 签订，一式两份）",
+                 detail={"document": "agreement", "patient_id": job.patient["id"]}, user=user)
+
+
+def print_agreement(db, patient_id: int, out, user: dict | None = None) -> Path:
+    """The newest agreement of the patient, two copies; refused when none was signed."""
+    job = gather_agreement(db, patient_id)
+    path = write_agreement(job, out)
+    record_agreement(db, job, user)
+    return path
 
 
 # --- Attachment 8: the patient register ----------------------------------------------------

@@ -40,13 +40,30 @@ def latest(db, patient_id: int) -> dict | None:
 
 
 def household_size(db, patient: dict) -> int:
-    return db.execute("SELECT count(*) FROM patients WHERE household_id = ?",
-                      [patient["household_id"]]).fetchone()[0]
+    """Patients of the household still in it: one who left the programme (moved away, died)
+    no longer makes the household's guardianship weak."""
+    return db.execute("SELECT count(*) FROM patients WHERE household_id = ? "
+                      "AND coalesce(programme_status, '') != ?",
+                      [patient["household_id"], ps.LEFT]).fetchone()[0]
 
 
-def check_eligibility(db, patient_id: int, on: dt.date) -> eligibility.Eligibility:
+def check_eligibility(db, patient_id: int, on: dt.date, annual_review: bool = False) -> eligibility.Eligibility:
+    """For the annual review a stay in hospital does not count against the patient: he keeps
+    his place until discharge (六(三))."""
     patient = patients.get(db, patient_id)
-    return eligibility.assess(patient, on, household_size(db, patient), patient.get("programme_status"))
+    status = None if annual_review else patient.get("programme_status")
+    return eligibility.assess(patient, on, household_size(db, patient), status)
+
+
+def iso_date(text: str, label: str, not_after: dt.date | None = None) -> dt.date:
+    """A date from the UI or the CLI, refused in Chinese rather than with a ValueError."""
+    try:
+        day = dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise StorageError(f"{label}“{text}”不是有效日期，请写作 2026-01-05") from None
+    if not_after and day > not_after:
+        raise StorageError(f"{label}不能晚于今天")
+    return day
 
 
 def create(db, patient_id: int, received_date: str, documents: dict | None = None,
@@ -54,7 +71,7 @@ def create(db, patient_id: int, received_date: str, documents: dict | None = Non
            user: dict | None = None) -> dict:
     """Take an application. Refused, with the reasons, for an ineligible patient, a patient whose
     previous round is still open, or one already in the programme."""
-    received = dt.date.fromisoformat(received_date)
+    received = iso_date(received_date, "受理日期", not_after=clock.today())
     with db.atomic():
         patient = patients.get(db, patient_id)
         previous = latest(db, patient_id)
@@ -108,6 +125,7 @@ def record_initial_review(db, application_id: int, decision: str, reviewer: str,
         raise StorageError("请选择初审结论")
     if not reviewer.strip():
         raise StorageError("请填写初审人")
+    iso_date(date, "初审日期")
     if date < app["received_date"]:
         raise StorageError("初审日期不能早于受理日期")
     if decision == "rejected" and not reason.strip():
@@ -135,6 +153,7 @@ def mark_sent_to_office(db, application_id: int, date: str, user: dict | None = 
     app = get(db, application_id)
     if app["state"] != ap.AWAITING_FINAL:
         raise StorageError("只有初审通过、待复审的申请才能报送免费服药办公室")
+    iso_date(date, "报送日期")
     if date < app["initial_date"]:
         raise StorageError("报送日期不能早于初审日期")
     with db.atomic():
@@ -155,6 +174,7 @@ def record_final_review(db, application_id: int, decision: str, reviewer: str, d
         raise StorageError("请选择复审结论")
     if not reviewer.strip():
         raise StorageError("请填写复审人")
+    iso_date(date, "复审日期")
     if date < app["initial_date"]:
         raise StorageError("复审日期不能早于初审日期")
     if app["sent_to_office_date"] and date < app["sent_to_office_date"]:

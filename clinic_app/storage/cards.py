@@ -8,8 +8,8 @@ from __future__ import annotations
 from . import audit, clock, patients
 from .errors import StorageError
 
-ACTIVE, LOST = "active", "lost"
-STATUS_LABELS = {ACTIVE: "有效", LOST: "已挂失（作废）"}
+ACTIVE, LOST, VOID = "active", "lost", "void"
+STATUS_LABELS = {ACTIVE: "有效", LOST: "已挂失（作废）", VOID: "已作废（退出项目）"}
 NUMBER_WIDTH = 4
 
 
@@ -70,6 +70,7 @@ def report_lost(db, patient_id: int, lost_date: str, user: dict | None = None) -
     with db.atomic():
         db["rescue_cards"].update(card["id"], {"status": LOST, "lost_date": lost_date,
                                                "void_reason": "遗失挂失"})
+        patients.refresh_search_keys(db, patient_id)
         audit.record(db, audit.UPDATE, "rescue_card", card["id"],
                      f"挂失救助卡 {display_number(card)}，原编号作废", user=user)
     return db["rescue_cards"].get(card["id"])
@@ -82,3 +83,15 @@ def reissue(db, patient_id: int, issued_date: str, user: dict | None = None) -> 
     if issued_date < lost["lost_date"]:
         raise StorageError("补发日期不能早于挂失日期")
     return issue(db, patient_id, issued_date, user, replaces_id=lost["id"])
+
+
+def void_on_leaving(db, patient_id: int, date: str, user: dict | None = None) -> None:
+    """Leaving ends the card's use (封三 note 3); a patient approved again gets a new number."""
+    card = current(db, patient_id)
+    if card is None:
+        return
+    with db.atomic():
+        db["rescue_cards"].update(card["id"], {"status": VOID, "void_reason": f"退出项目（{date}）"})
+        patients.refresh_search_keys(db, patient_id)
+        audit.record(db, audit.UPDATE, "rescue_card", card["id"],
+                     f"退出项目，救助卡 {display_number(card)} 作废", user=user)

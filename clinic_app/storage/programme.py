@@ -34,7 +34,10 @@ def _last_date(db, patient_id: int) -> str | None:
 def record_event(db, patient_id: int, kind: str, date: str, reason: str | None = None,
                  note: str = "", user: dict | None = None, application_id: int | None = None) -> str:
     """Append one event after checking it may follow the current status; return the new status."""
-    dt.date.fromisoformat(date)
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        raise StorageError(f"日期“{date}”不是有效日期，请写作 2026-01-05") from None
     with db.atomic():
         current = status(db, patient_id)
         try:
@@ -122,6 +125,7 @@ def leave(db, patient_id: int, date: str, reason: str, note: str = "",
     with db.atomic():
         held_place = status(db, patient_id) in ps.HOLDS_PLACE
         record_event(db, patient_id, ps.LEAVE, date, reason=reason, note=note, user=user)
+        cards.void_on_leaving(db, patient_id, date, user)
     if held_place and places_summary(db)["free"] > 0:
         return next_in_line(db)
     return None

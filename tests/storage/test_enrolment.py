@@ -6,7 +6,7 @@ import pytest
 from clinic_app.domain import programme_status as ps
 from clinic_app.storage import agreements, applications, audit, cards, patients, programme, settings
 from clinic_app.storage.errors import StorageError
-from tests.enrolment_data import add_patient, approve, full_documents
+from tests.enrolment_data import add_patient, approve, eligible_values, full_documents
 
 
 def test_eligible_patient_goes_through_both_reviews_and_is_enrolled_with_card_0001(fresh_db):
@@ -176,3 +176,48 @@ def test_lost_card_becomes_void_and_a_new_number_is_issued_with_history(fresh_db
     assert new["number"] == "0003" and new["replaces_id"] is not None
     assert [(h["number"], h["status"]) for h in cards.history(fresh_db, a)] == [("0001", "lost"), ("0003", "active")]
     assert [r["id"] for r in patients.search(fresh_db, "0003")] == [a]
+
+
+def test_leaving_voids_the_card_and_a_patient_approved_again_gets_a_new_number(fresh_db):
+    pid = add_patient(fresh_db)
+    approve(fresh_db, pid, received="2026-10-12", initial="2026-10-13", final="2026-10-20")
+    programme.leave(fresh_db, pid, "2026-10-25", "withdrew")
+    assert cards.current(fresh_db, pid) is None
+    assert cards.history(fresh_db, pid)[0]["status"] == cards.VOID
+    assert patients.search(fresh_db, "0001") == []
+    approve(fresh_db, pid)
+    assert cards.current(fresh_db, pid)["number"] == "0002"
+
+
+def test_a_household_member_who_left_no_longer_makes_guardianship_weak(fresh_db):
+    first = add_patient(fresh_db, name="甲一", police_managed=False)
+    shared = patients.get(fresh_db, first)["household_id"]
+    second = patients.create(fresh_db, eligible_values(name="乙二"), household_id=shared)
+    on = dt.date(2026, 11, 10)
+    assert applications.check_eligibility(fresh_db, first, on).eligible
+    approve(fresh_db, second)
+    programme.leave(fresh_db, second, "2026-11-21", "died")
+    assert not applications.check_eligibility(fresh_db, first, on).eligible
+
+
+def test_annual_review_does_not_count_a_hospital_stay_against_the_patient(fresh_db):
+    pid = add_patient(fresh_db)
+    approve(fresh_db, pid)
+    programme.admit(fresh_db, pid, "2026-11-20")
+    on = dt.date(2026, 11, 21)
+    assert not applications.check_eligibility(fresh_db, pid, on).eligible
+    assert applications.check_eligibility(fresh_db, pid, on, annual_review=True).eligible
+
+
+@pytest.mark.parametrize("received, message", [("2026-13-01", "不是有效日期"), ("2999-01-01", "不能晚于今天")])
+def test_bad_or_future_received_dates_are_refused_in_chinese(fresh_db, received, message):
+    pid = add_patient(fresh_db)
+    with pytest.raises(StorageError, match=message):
+        applications.create(fresh_db, pid, received, full_documents())
+
+
+def test_a_bad_event_date_is_a_chinese_refusal_not_a_crash(fresh_db):
+    pid = add_patient(fresh_db)
+    approve(fresh_db, pid)
+    with pytest.raises(StorageError, match="不是有效日期"):
+        programme.admit(fresh_db, pid, "2026/11/31")

@@ -1,13 +1,12 @@
 """The service agreement (Attachment 7): choose the designated clinic, sign or renew, print two copies."""
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QPushButton, QWidget
 
+from ...documents import jobs
 from ...domain import agreement_terms
-from ...storage import agreements, audit, clock, patients, reference
+from ...storage import agreements, clock, patients, reference
 from ...storage.errors import StorageError
 from ..style import set_role
 from ..worker import run_in_background
@@ -16,14 +15,6 @@ from .common import ActionDialog, DateField, FieldError, hint_label, stack
 SIGN, RENEW, VIEW = "sign", "renew", "view"
 TITLES = {SIGN: "签订服务协议", RENEW: "续签服务协议", VIEW: "服务协议"}
 PRINT_TEXT = "打印协议（一式两份）"
-
-
-def render(out, patient: dict, clinic_name: str, signed: dt.date) -> str:
-    """The slow part, safe off the UI thread: no database."""
-    from ...documents.agreement import render_agreement
-
-    render_agreement(out, patient, clinic_name, signed, copies=2)
-    return str(out)
 
 
 def _left(widget) -> QWidget:
@@ -135,19 +126,14 @@ class AgreementDialog(ActionDialog):
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        clinic = reference.clinic(self.db, self.agreement["designated_clinic_code"])
-        name = clinic["name"] if clinic else self.agreement["designated_clinic_code"]
-        signed = dt.date.fromisoformat(self.agreement["signed_date"])
-        patient = dict(self.patient)
+        job = jobs.gather_agreement(self.db, self.patient_id)
         self.print_button.setEnabled(False)
         self._say("正在生成 PDF…", "hint")
-        self._job = run_in_background(lambda: render(path, patient, name, signed),
-                                      self._printed, self._print_failed)
+        self._job = run_in_background(lambda: jobs.write_agreement(job, path),
+                                      lambda done: self._printed(job, str(done)), self._print_failed)
 
-    def _printed(self, path: str) -> None:
-        audit.record(self.db, audit.PRINT, "agreement", self.agreement["id"],
-                     f"打印服务协议：{self.patient['name']}（{self.agreement['signed_date']} 签订，一式两份）",
-                     detail={"document": "agreement", "patient_id": self.patient_id}, user=self.session.user)
+    def _printed(self, job, path: str) -> None:
+        jobs.record_agreement(self.db, job, self.session.user)
         self.printed_path = path
         self.print_button.setEnabled(True)
         self._say(f"已保存：{path}（一式两份，双方各执一份）", "hint")

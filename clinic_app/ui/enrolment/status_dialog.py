@@ -63,7 +63,7 @@ class StatusChangeDialog(ActionDialog):
         if day is None:
             self.eligibility_hint.setText("请填写审核日期")
             return
-        result = applications.check_eligibility(self.db, self.patient_id, day)
+        result = applications.check_eligibility(self.db, self.patient_id, day, annual_review=True)
         lines = [result.summary]
         lines += [f"{'✔' if c.held else '✘'} {c.label}：{c.detail}" for c in result.base + result.any_of]
         if not result.eligible:
