@@ -69,6 +69,12 @@ def save_all(out: Path) -> list[Path]:
 
     first_id = db.execute("SELECT id FROM patients ORDER BY id LIMIT 1").fetchone()[0]
     saved.append(_grab(PatientPage(session, first_id), out, "07_patient_page", (900, 820)))
+    enrolled_id = db.execute("SELECT id FROM patients WHERE programme_status = 'enrolled' "
+                             "ORDER BY id LIMIT 1").fetchone()[0]
+    page = PatientPage(session, enrolled_id)
+    page.tabs.setCurrentIndex(1)
+    saved.append(_grab(page, out, "07b_patient_programme", (900, 860)))
+    page.hide()
     form = PatientForm(session)
     form.set_value("name", "张三")
     form.set_value("id_number", "500381198001011231")
@@ -77,9 +83,18 @@ def save_all(out: Path) -> list[Path]:
     form.hide()  # close() would ask about the unsaved typing
 
     from .accounts_dialog import AccountsDialog
+    from .holidays_dialog import HolidaysDialog
+    from .lists.window import WorkListsWindow
 
     saved.append(_grab(AccountsDialog(session), out, "09_accounts"))
+    lists = WorkListsWindow(session)
+    for index in range(lists.tabs.count()):
+        lists.tabs.setCurrentIndex(index)
+        saved.append(_grab(lists, out, f"11_work_list_{index + 1}", (1100, 640)))
+    lists.hide()
+    saved.append(_grab(HolidaysDialog(session), out, "12_holidays"))
     window.lock()
     saved.append(_grab(window, out, "10_locked", (1200, 760)))
+    saved.sort(key=lambda p: p.name)
     window.close()
     return saved

@@ -15,6 +15,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("设置")
+        self.setMinimumWidth(420)
         self.inputs: dict[str, QSpinBox] = {}
         form = QFormLayout()
         for spec in EDITABLE:

@@ -17,6 +17,13 @@ QLineEdit, QComboBox, QSpinBox, QDateEdit { padding: 4px 6px; border: 1px solid 
 QComboBox::drop-down { subcontrol-origin: padding; subcontrol-position: center right; width: 20px;
             border: none; }
 QComboBox::down-arrow { image: url("@ARROW@"); width: 10px; height: 6px; margin-right: 6px; }
+QSpinBox { padding-right: 18px; }
+QSpinBox::up-button, QSpinBox::down-button { subcontrol-origin: border; width: 16px;
+            border-left: 1px solid #d5dee8; background: #f3f7fb; }
+QSpinBox::up-button { subcontrol-position: top right; border-top-right-radius: 4px; }
+QSpinBox::down-button { subcontrol-position: bottom right; border-bottom-right-radius: 4px; }
+QSpinBox::up-arrow { image: url("@ARROW_UP@"); width: 8px; height: 5px; }
+QSpinBox::down-arrow { image: url("@ARROW@"); width: 8px; height: 5px; }
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus { border: 1px solid #1d6fd8; }
 QLineEdit[invalid="true"] { border: 1px solid #c62828; background: #fff5f5; }
 QPushButton { padding: 5px 14px; border: 1px solid #9fb3c8; border-radius: 4px; background: #ffffff; }
@@ -36,8 +43,9 @@ QStatusBar { background: #e9eff6; }
 
 
 def style_sheet() -> str:
-    arrow = paths.resource("icons", "arrow-down.png").as_posix()
-    return STYLE_SHEET.replace("@ARROW@", arrow)
+    icons = paths.resource("icons")
+    return (STYLE_SHEET.replace("@ARROW_UP@", (icons / "arrow-up.png").as_posix())
+            .replace("@ARROW@", (icons / "arrow-down.png").as_posix()))
 
 
 def apply(app: QApplication) -> None:
