@@ -110,6 +110,11 @@ def update_documents(db, application_id: int, documents: dict, village_opinion: 
     return get(db, application_id)
 
 
+def application_day(db, in_month: dt.date) -> dt.date:
+    """The month's application day: the 10th, or the next working day (五、(一)2)."""
+    return holidays.calendar(db).application_day(in_month.year, in_month.month)
+
+
 def schedule(db, app: dict):
     return holidays.calendar(db).schedule(dt.date.fromisoformat(app["received_date"]))
 

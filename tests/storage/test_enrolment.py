@@ -221,3 +221,9 @@ def test_a_bad_event_date_is_a_chinese_refusal_not_a_crash(fresh_db):
     approve(fresh_db, pid)
     with pytest.raises(StorageError, match="不是有效日期"):
         programme.admit(fresh_db, pid, "2026/11/31")
+
+
+def test_application_day_is_the_10th_or_the_next_working_day(fresh_db):
+    assert applications.application_day(fresh_db, dt.date(2026, 11, 3)) == dt.date(2026, 11, 10)
+    # 10 January 2026 is a Saturday: the next working day is Monday 12 January
+    assert applications.application_day(fresh_db, dt.date(2026, 1, 20)) == dt.date(2026, 1, 12)

@@ -176,3 +176,14 @@ def test_panel_on_the_patient_page(qtbot, session, make_patient):
     rows = audit.recent(session.db, entity="patient", entity_id=pid)
     views = [r for r in rows if r["action"] == audit.VIEW]
     assert len(views) == 1  # reloading after an action is not another look
+
+
+def test_application_dialog_says_when_the_received_date_is_not_the_application_day(session):
+    import datetime as dt
+
+    from clinic_app.ui.enrolment.application_dialogs import schedule_text
+
+    on_day, _ = schedule_text(session.db, dt.date(2026, 11, 10))
+    off_day, _ = schedule_text(session.db, dt.date(2026, 11, 12))
+    assert "本月申请日" not in on_day
+    assert "本月申请日为 2026-11-10" in off_day

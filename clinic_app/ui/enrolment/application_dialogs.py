@@ -25,6 +25,9 @@ def schedule_text(db, received: dt.date | None) -> tuple[str, str | None]:
     plan = applications.schedule(db, {"received_date": received.isoformat()})
     text = (f"初审截止 {plan.initial_review_due.isoformat()}（受理后{wc.INITIAL_REVIEW_DAYS}个工作日内）　"
             f"报送截止 {plan.office_deadline.isoformat()}（每月{wc.OFFICE_DAY}日前报送区精神卫生中心）")
+    day = applications.application_day(db, received)
+    if day != received:
+        text += f"\n本月申请日为 {day.isoformat()}（每月10日，遇节假日顺延）；受理日期与申请日不同"
     return text, plan.note
 
 
