@@ -26,5 +26,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("places", "本单位免费服药名额", int, 100, 0, 100000),
     Setting("agreement_warning_days", "协议到期提醒（天）", int, 30, 1, 180),
     Setting("deadline_warning_days", "审核期限提醒（工作日）", int, 2, 0, 10),
+    Setting("monthly_cap_fen", "每月最大免费服药兜底限额（分）", int, 50000, 0, 10_000_000),
+    Setting("disability_subsidy_percent", "残联免费服药补助比例（%，持残疾证者）", int, 0, 0, 100),
+    Setting("disability_subsidy_monthly_cap_fen", "残联补助每月上限（分）", int, 0, 0, 10_000_000),
+    Setting("card_page_size", "救助卡纸张（A5/A4/B6）", str, "A5"),
+    Setting("card_offset_x_tenth_mm", "救助卡套打水平偏移（0.1毫米）", int, 0, -300, 300),
+    Setting("card_offset_y_tenth_mm", "救助卡套打垂直偏移（0.1毫米）", int, 0, -300, 300),
+    Setting("overdue_days", "逾期未领药天数", int, 7, 1, 60),
 )
 BY_KEY = {s.key: s for s in SETTINGS}

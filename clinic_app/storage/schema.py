@@ -152,3 +152,83 @@ def m005_enrolment(db):
         foreign_keys=[("patient_id", "patients", "id")],
     )
     db["holidays"].create({"date": str, "kind": str, "note": str}, pk="date", not_null={"kind"})
+
+
+@MIGRATIONS()
+def m006_dispensing(db):
+    """Specifications and dated prices, dispensings with their lines and signatures, the stock,
+    and where each dispensing sits on which rescue card page."""
+    db["drug_specs"].create(
+        {"id": int, "drug_id": int, "name": str, "strength": str, "unit": str, "units_per_pack": int,
+         "pack_unit": str, "programme_pays": int, "active": int, "created_at": str, "created_by": int},
+        pk="id", not_null={"drug_id", "name", "unit", "units_per_pack"},
+        foreign_keys=[("drug_id", "drugs", "id")], defaults={"programme_pays": 1, "active": 1},
+    )
+    db["drug_specs"].create_index(["drug_id"])
+    db["drug_prices"].create(
+        {"id": int, "spec_id": int, "price_fen": int, "effective_date": str, "note": str,
+         "created_at": str, "created_by": int},
+        pk="id", not_null={"spec_id", "price_fen", "effective_date"},
+        foreign_keys=[("spec_id", "drug_specs", "id")],
+    )
+    db["drug_prices"].create_index(["spec_id", "effective_date"])
+    db["spec_changes"].create(
+        {"id": int, "spec_id": int, "date": str, "field": str, "old": str, "new": str,
+         "created_at": str, "created_by": int},
+        pk="id", foreign_keys=[("spec_id", "drug_specs", "id")],
+    )
+    db["dispensings"].create(
+        {"id": int, "patient_id": int, "kind": str, "date": str, "card_id": int,
+         "psychiatrist_id": int, "dispenser_id": int, "next_appointment": str,
+         "total_fen": int, "insurance_fen": int, "relief_fen": int, "disability_fen": int,
+         "programme_fen": int,
+         "guardian_signer": str, "guardian_name": str, "self_sign_reason": str,
+         "guardian_signature": bytes,
+         "psychiatrist_signed_at": str, "dispenser_signed_at": str, "guardian_signed_at": str,
+         "voids_id": int, "void_reason": str, "content_hash": str, "created_at": str, "created_by": int},
+        pk="id", not_null={"patient_id", "kind", "date", "total_fen", "programme_fen", "content_hash"},
+        foreign_keys=[("patient_id", "patients", "id"), ("card_id", "rescue_cards", "id"),
+                      ("psychiatrist_id", "users", "id"), ("dispenser_id", "users", "id"),
+                      ("voids_id", "dispensings", "id")],
+    )
+    db["dispensings"].create_index(["patient_id", "date"])
+    db["dispensings"].create_index(["date"])
+    db["dispensings"].create_index(["voids_id"])
+    db["dispensing_lines"].create(
+        {"id": int, "dispensing_id": int, "spec_id": int, "drug_id": int, "packs": int, "units": int,
+         "daily_dose": str, "days": int, "cover_start": str, "cover_until": str, "price_fen": int,
+         "total_fen": int, "insurance_fen": int, "relief_fen": int, "disability_fen": int,
+         "programme_fen": int},
+        pk="id", not_null={"dispensing_id", "spec_id", "packs", "units", "price_fen", "total_fen"},
+        foreign_keys=[("dispensing_id", "dispensings", "id"), ("spec_id", "drug_specs", "id"),
+                      ("drug_id", "drugs", "id")],
+    )
+    db["dispensing_lines"].create_index(["dispensing_id"])
+    db["dispensing_lines"].create_index(["drug_id"])
+    # Final entries are never edited or deleted: a correction is a void entry plus a new one.
+    for table in ("dispensings", "dispensing_lines"):
+        db.execute(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+                   f"BEGIN SELECT RAISE(ABORT, '{table} entries are final'); END")
+        db.execute(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                   f"BEGIN SELECT RAISE(ABORT, '{table} entries are final'); END")
+    db["stock_batches"].create(
+        {"id": int, "spec_id": int, "batch_no": str, "expiry_date": str, "received_date": str,
+         "packs_received": int, "supplier": str, "note": str, "created_at": str, "created_by": int},
+        pk="id", not_null={"spec_id", "batch_no", "expiry_date", "received_date", "packs_received"},
+        foreign_keys=[("spec_id", "drug_specs", "id")],
+    )
+    db["stock_batches"].create_index(["spec_id", "expiry_date"])
+    db["stock_moves"].create(
+        {"id": int, "batch_id": int, "date": str, "packs": int, "kind": str, "dispensing_line_id": int,
+         "reason": str, "created_at": str, "created_by": int},
+        pk="id", not_null={"batch_id", "date", "packs", "kind"},
+        foreign_keys=[("batch_id", "stock_batches", "id"), ("dispensing_line_id", "dispensing_lines", "id")],
+    )
+    db["stock_moves"].create_index(["batch_id"])
+    db["card_rows"].create(
+        {"id": int, "card_id": int, "dispensing_id": int, "page": int, "line": int, "printed_at": str},
+        pk="id", not_null={"card_id", "dispensing_id", "page", "line"},
+        foreign_keys=[("card_id", "rescue_cards", "id"), ("dispensing_id", "dispensings", "id")],
+    )
+    db["card_rows"].create_index(["card_id", "page", "line"], unique=True)
+    db["card_rows"].create_index(["dispensing_id"])
