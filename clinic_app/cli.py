@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(demo, required=True)
     demo.add_argument("--patients", type=int, default=200)
     demo.add_argument("--seed", type=int, default=20190318)
+    demo.add_argument("--months", type=int, default=6, help="领药记录的月数（默认6个月）")
 
     audit = sub.add_parser("audit", help="审计记录")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
@@ -68,9 +69,9 @@ def _demo(args) -> int:
     from .storage.db import open_database
 
     db = open_database(args.db)
-    result = demo.write_demo(db, patients=args.patients, seed=args.seed)
+    result = demo.write_demo(db, patients=args.patients, seed=args.seed, months=args.months)
     print(f"已写入演示数据：{result['patients']} 名患者，{result['households']} 户，"
-          f"{result['users']} 个用户 → {args.db}")
+          f"{result['users']} 个用户，{result['dispensings']} 次领药 → {args.db}")
     return 0
 
 
@@ -133,15 +134,22 @@ COMMANDS = {"gui": _gui, "demo": _demo, "audit": _audit, "backup": _backup, "res
 
 # --- print: the application form, the agreement, the patient register ----------------------
 
-PRINTABLE = {"application": "服药审批表", "agreement": "服务协议", "register": "患者登记名单"}
+PRINTABLE = {"application": "服药审批表", "agreement": "服务协议", "register": "患者登记名单",
+             "card": "救助卡", "card-rows": "救助卡新领药记录（套打）", "slip": "领药单",
+             "calibration": "救助卡套打校准页"}
+CARD_DOCUMENTS = ("card", "card-rows", "slip", "calibration")
 
 
 def _add_print_parser(sub) -> None:
-    printing = sub.add_parser("print", help="打印服药审批表、服务协议（PDF）或患者登记名单（PDF / Excel）")
+    printing = sub.add_parser("print", help="打印服药审批表、服务协议、救助卡、领药单（PDF）或患者登记名单（PDF / Excel）")
     printing.add_argument("document", choices=tuple(PRINTABLE),
-                          help="application 服药审批表；agreement 服务协议；register 患者登记名单")
+                          help="application 服药审批表；agreement 服务协议；register 患者登记名单；"
+                               "card 救助卡（整本）；card-rows 救助卡新领药记录（套打到已印好的卡上）；"
+                               "slip 领药单；calibration 救助卡套打校准页")
     _add_db(printing, required=True)
-    printing.add_argument("--patient", metavar="ID_NUMBER", help="患者身份证号（打印审批表、服务协议时必填）")
+    printing.add_argument("--patient", metavar="ID_NUMBER",
+                          help="患者身份证号（打印审批表、服务协议、救助卡时必填）")
+    printing.add_argument("--dispensing", metavar="N", type=int, help="领药记录编号（打印领药单时必填）")
     printing.add_argument("--out", metavar="FILE", required=True,
                           help="输出文件：.pdf；登记名单也可为 .xlsx")
 
@@ -161,6 +169,8 @@ def _print_document(args) -> int:
     if args.document != "register" and out.suffix.lower() != ".pdf":
         print(f"{PRINTABLE[args.document]}只能保存为 PDF 文件（.pdf）", file=sys.stderr)
         return 1
+    if args.document in CARD_DOCUMENTS:
+        return _print_card_document(args, out)
     db = open_database(args.db)
     try:
         if args.document == "register":
@@ -189,6 +199,53 @@ def _print_document(args) -> int:
 
 
 COMMANDS["print"] = _print_document
+
+
+def _print_card_document(args, out: Path) -> int:
+    """print card | card-rows | slip | calibration: the rescue card, new rows onto a printed card
+    (the pages to feed follow the path), a dispensing slip, the printer calibration page."""
+    from .documents import card_jobs
+    from .domain import idnumber
+    from .storage import patients
+    from .storage.db import open_database
+    from .storage.errors import StorageError
+
+    if args.document == "slip" and args.dispensing is None:
+        print("请用 --dispensing 指定领药记录编号", file=sys.stderr)
+        return 1
+    db = open_database(args.db)
+    try:
+        note = ""
+        if args.document == "slip":
+            path = card_jobs.print_slip(db, args.dispensing, out)
+        elif args.document == "calibration":
+            path = card_jobs.print_calibration(db, out)
+        else:
+            number = idnumber.normalize(args.patient)
+            if not number:
+                print("请用 --patient 指定患者身份证号", file=sys.stderr)
+                return 1
+            patient_id = patients.find_by_id_number(db, number)
+            if patient_id is None:
+                print(f"找不到身份证号为 {number} 的患者", file=sys.stderr)
+                return 1
+            if args.document == "card":
+                path = card_jobs.print_card(db, patient_id, out)
+            else:
+                result = card_jobs.print_new_card_rows(db, patient_id, out)
+                path, note = result.path, result.instruction()
+    except StorageError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"无法写入文件 {out}：{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.conn.close()
+    print(path)
+    if note:
+        print(note)
+    return 0
 
 
 # --- import-register: read an existing patient register (Attachment 8) ------------------------

@@ -81,14 +81,15 @@ def split_collection(line_totals: list[int], insurance: int, relief: int, disabi
     lines = []
     for i, line_total in enumerate(line_totals):
         ins, rel, dis = parts["insurance"][i], parts["relief"][i], parts["disability"][i]
-        lines.append(Split(line_total, ins, rel, dis, line_total - ins - rel - dis))
-    return collection, _settle_negative(lines, collection)
+        lines.append({"total": line_total, "insurance": ins, "relief": rel, "disability": dis,
+                      "programme": line_total - ins - rel - dis})
+    return collection, _settle_negative(lines)
 
 
-def _settle_negative(lines: list[Split], collection: Split) -> list[Split]:
+def _settle_negative(lines: list[dict]) -> list[Split]:
     """Rounding can push one line's programme part below zero by a fen or two; move the excess to
-    a line with room, keeping every sum exact."""
-    lines = [s.as_dict() for s in lines]
+    a line with room, keeping every sum exact. Works on plain dicts because a :class:`Split`
+    refuses to exist with a negative part."""
     for line in lines:
         while line["programme"] < 0:
             donor = next(l for l in lines if l["programme"] > 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..domain import roles, synthetic
 from ..domain.patient_fields import validate_record
-from . import accounts, audit, clock, demo_enrolment, reference, settings
+from . import accounts, audit, clock, demo_dispensing, demo_enrolment, reference, settings
 from .errors import StorageError
 from .patients import _guardian_row, _patient_row
 
@@ -25,7 +25,8 @@ DEMO_USERS = (
 )
 
 
-def write_demo(db, patients: int, seed: int = DEFAULT_SEED, clinic_code: str | None = None) -> dict:
+def write_demo(db, patients: int, seed: int = DEFAULT_SEED, clinic_code: str | None = None,
+               months: int = 0) -> dict:
     """Add demo users and ``patients`` synthetic patients, all or nothing.
 
     Running it again with the same seed adds nothing: households whose patients are already
@@ -41,11 +42,13 @@ def write_demo(db, patients: int, seed: int = DEFAULT_SEED, clinic_code: str | N
         added_households, added_patients = _insert_households(db, households, today)
         new_ids = [r[0] for r in db.execute("SELECT id FROM patients WHERE id >= ? ORDER BY id", [first_new])]
         enrolment = demo_enrolment.enrol_demo_patients(db, new_ids, seed, code) if new_ids else {}
+        collections = demo_dispensing.write_demo_dispensing(db, months, seed) if new_ids else 0
         if added_patients:
             audit.record(db, audit.CREATE, "demo", None, f"写入演示数据 {added_patients} 名患者",
                          detail={"seed": seed, "clinic_code": code, "households": added_households,
                                  "programme": enrolment})
-    return {"patients": added_patients, "households": added_households, "users": users}
+    return {"patients": added_patients, "households": added_households, "users": users,
+            "dispensings": collections if added_patients else 0}
 
 
 def _choose_clinic(db, clinic_code: str | None) -> str:

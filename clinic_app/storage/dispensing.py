@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..domain import cost_split, roles, supply
 from ..domain import programme_status as ps
 from ..domain.errors import ValidationError
+from ..domain.money import yuan
 from . import accounts, agreements, audit, cards, catalogue, clock, patients, settings, stock
 from .errors import StorageError
 
@@ -20,6 +21,15 @@ DISPENSE, VOID = "dispense", "void"
 GUARDIAN, PATIENT_SELF = "guardian", "patient"
 DISPENSER_ROLES = (roles.OFFICER, roles.ADMIN)
 VOID_ROLES = (roles.ADMIN, roles.OFFICER)
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _day(value: str, what: str) -> dt.date:
+    """An ISO date, or a ``StorageError`` naming the field (a bad date is staff input, not a crash)."""
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise StorageError(f"{what}“{value}”不是有效日期，请写作 2026-01-05") from None
 
 
 # --- may this patient collect today? ----------------------------------------------------------
@@ -107,10 +117,15 @@ def quote(db, patient_id: int, date: str, lines: list[dict], insurance_fen: int 
           relief_fen: int = 0) -> Quote:
     """Check every rule without writing: supply limit, catalogue, prices, split, monthly cap."""
     result = Quote(date=date, lines=[])
+    try:
+        day = _day(date, "领药日期")
+    except StorageError as exc:
+        result.problems.append(exc.message)
+        return result
     reason = refusal(db, patient_id, date)
     if reason:
         result.problems.append(reason)
-    if dt.date.fromisoformat(date) > clock.today():
+    if day > clock.today():
         result.problems.append("领药日期不能晚于今天")
     if not lines:
         result.problems.append("请至少开一种药品")
@@ -135,10 +150,24 @@ def quote(db, patient_id: int, date: str, lines: list[dict], insurance_fen: int 
         message = planned.check.message(spec["unit"], spec.get("pack_unit") or "盒")
         if message:
             result.problems.append(f"第{n}行 {catalogue.label(spec)}：{message}")
+        shortage = _shortage(db, spec, planned.packs, date)
+        if shortage:
+            result.problems.append(f"第{n}行：{shortage}")
         result.lines.append(planned)
     if len(result.lines) == len(lines):
         _price(db, patient_id, result, insurance_fen, relief_fen)
     return result
+
+
+def _shortage(db, spec: dict, packs: int, date: str) -> str | None:
+    """Said before anyone signs: not enough unexpired stock for this line on ``date``."""
+    if packs <= 0:
+        return None
+    available = sum(b["packs"] for b in stock.usable_batches(db, spec["id"], date))
+    if available >= packs:
+        return None
+    unit = spec.get("pack_unit") or "盒"
+    return f"库存不足：{catalogue.label(spec)} 需要 {packs} {unit}，现有未过期 {available} {unit}"
 
 
 def _price(db, patient_id: int, result: Quote, insurance_fen: int, relief_fen: int) -> None:
@@ -186,7 +215,9 @@ def _check_signatures(db, patient: dict, sig: Signatures) -> tuple[dict, dict, s
                            "精神科医师")
     dispenser = _check_signer(db, sig.dispenser_id, sig.dispenser_password, DISPENSER_ROLES, "发药人")
     if not sig.guardian_png:
-        raise StorageError("请监护人在签名板上签名")
+        raise StorageError("请患者本人在签名板上签名" if sig.signer == PATIENT_SELF else "请监护人在签名板上签名")
+    if not bytes(sig.guardian_png).startswith(PNG_MAGIC):
+        raise StorageError("签名图像无效，请重新签名")
     if sig.signer == PATIENT_SELF:
         if not sig.self_sign_reason.strip():
             raise StorageError("患者本人签名时，请写明原因（如：无监护人）")
@@ -235,8 +266,9 @@ def verify_signatures(db, patient_id: int, signatures: Signatures) -> SignedBy:
     """The slow part of a collection, by design: argon2 checks each password."""
     patient = patients.get(db, patient_id)
     doctor, dispenser, guardian_name = _check_signatures(db, patient, signatures)
-    return SignedBy(doctor, dispenser, guardian_name, signatures.signer,
-                    signatures.self_sign_reason.strip(), signatures.guardian_png, clock.now())
+    reason = signatures.self_sign_reason.strip() if signatures.signer == PATIENT_SELF else ""
+    return SignedBy(doctor, dispenser, guardian_name, signatures.signer, reason,
+                    bytes(signatures.guardian_png), clock.now())
 
 
 def dispense(db, patient_id: int, date: str, lines: list[dict], signatures: Signatures,
@@ -259,7 +291,7 @@ def record(db, patient_id: int, date: str, lines: list[dict], signed: SignedBy,
     result = quote(db, patient_id, date, lines, insurance_fen, relief_fen)
     if not result.ok:
         raise StorageError("\n".join(result.problems))
-    if next_appointment and next_appointment <= date:
+    if next_appointment and _day(next_appointment, "约定下次取药时间") <= _day(date, "领药日期"):
         raise StorageError("约定下次取药时间应晚于本次领药日期")
     patient = patients.get(db, patient_id)
     now = clock.now()
@@ -285,7 +317,7 @@ def record(db, patient_id: int, date: str, lines: list[dict], signed: SignedBy,
             stock.issue(db, row["spec_id"], row["packs"], date, row["id"], user)
         audit.record(db, audit.CREATE, "dispensing", entry["id"],
                      f"发药：{patient['name']} {date}，共 {len(line_rows)} 种药，"
-                     f"总金额 {entry['total_fen']} 分", user=user)
+                     f"总金额 {yuan(entry['total_fen'])} 元", user=user)
     return get(db, entry["id"])
 
 
@@ -379,7 +411,10 @@ def history(db, patient_id: int) -> list[dict]:
 
 def verify(db, dispensing_id: int) -> bool:
     """The stored hash still matches the stored content and signature."""
-    entry = next(db.query("SELECT * FROM dispensings WHERE id = ?", [dispensing_id]))
+    rows = list(db.query("SELECT * FROM dispensings WHERE id = ?", [dispensing_id]))
+    if not rows:
+        raise StorageError("找不到该领药记录")
+    entry = rows[0]
     lines = list(db.query("SELECT * FROM dispensing_lines WHERE dispensing_id = ? ORDER BY id",
                           [dispensing_id]))
     return content_hash(entry, lines) == entry["content_hash"]
@@ -397,6 +432,8 @@ def cover_by_drug(db, patient_id: int, today: dt.date) -> list[dict]:
 
 
 def next_appointment(db, patient_id: int) -> str | None:
-    row = db.execute("SELECT next_appointment FROM dispensings WHERE patient_id = ? AND kind = ? "
-                     "ORDER BY date DESC, id DESC LIMIT 1", [patient_id, DISPENSE]).fetchone()
+    """The appointment agreed at the newest collection that was not voided."""
+    row = db.execute("SELECT d.next_appointment FROM dispensings d WHERE d.patient_id = ? AND d.kind = ? "
+                     "AND NOT EXISTS (SELECT 1 FROM dispensings v WHERE v.voids_id = d.id) "
+                     "ORDER BY d.date DESC, d.id DESC LIMIT 1", [patient_id, DISPENSE]).fetchone()
     return row[0] if row else None

@@ -60,12 +60,15 @@ class MainWindow(QMainWindow):
         self._action(patient_menu, "新建患者…", self.patient_list.new_patient, "Ctrl+N",
                      roles.can_edit_patients(self.session.role))
         self._action(patient_menu, "查找", self.focus_search, "Ctrl+F")
-        build_project_menu(self, bar)
+        project_menu = build_project_menu(self, bar)
+        project_menu.addSeparator()
+        self.stock_action = self._action(project_menu, "药品库存…", self.open_stock)
         admin_menu = bar.addMenu("管理(&A)")
         self.accounts_action = self._action(admin_menu, "用户管理…", self.open_accounts, enabled=is_admin)
         self._action(admin_menu, "设置…", self.open_settings, enabled=is_admin)
         self._action(admin_menu, "审计记录…", self.open_audit, enabled=is_admin)
         add_admin_entries(self, admin_menu)
+        self.catalogue_action = self._action(admin_menu, "药品目录与价格…", self.open_catalogue)
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.about)
 
@@ -129,6 +132,26 @@ class MainWindow(QMainWindow):
         from .audit_dialog import AuditDialog
 
         AuditDialog(self.session, self).exec()
+
+    def open_catalogue(self) -> None:
+        """Everyone may look at the catalogue and prices; only administrators change them."""
+        from .catalogue_dialog import CatalogueDialog
+
+        CatalogueDialog(self.session, self).exec()
+
+    def open_stock(self):
+        """One stock window at a time, not modal; asking again brings it to the front, refreshed."""
+        from .stock_window import StockWindow
+
+        window = getattr(self, "stock_window", None)
+        if window is not None and window.isVisible():
+            window.reload()
+        else:
+            window = self.stock_window = StockWindow(self.session, self)
+            window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def backup_now(self) -> None:
         try:

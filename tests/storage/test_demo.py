@@ -33,7 +33,8 @@ def demo_db(fresh_db):
 
 def test_counts_returned_match_what_is_stored(shared):
     db, result = shared
-    assert result == {"patients": N, "households": db["households"].count, "users": 4}
+    assert result == {"patients": N, "households": db["households"].count, "users": 4,
+                      "dispensings": 0}
     assert patients.count(db) == N
     assert N * 0.9 < result["households"] < N
 
@@ -115,7 +116,7 @@ def test_same_seed_gives_the_same_database(tmp_path):
 def test_running_twice_adds_neither_users_nor_the_same_patients_again(demo_db):
     db, _ = demo_db
     again = demo.write_demo(db, patients=N, seed=11)
-    assert again == {"patients": 0, "households": 0, "users": 0}
+    assert again == {"patients": 0, "households": 0, "users": 0, "dispensings": 0}
     assert accounts.count(db) == 4 and patients.count(db) == N
 
 
@@ -177,7 +178,8 @@ def test_one_audit_row_summarises_the_import_and_the_chain_holds(shared):
 
 
 def test_zero_patients_writes_only_the_accounts(fresh_db):
-    assert demo.write_demo(fresh_db, patients=0) == {"patients": 0, "households": 0, "users": 4}
+    assert demo.write_demo(fresh_db, patients=0) == {"patients": 0, "households": 0, "users": 4,
+                                                               "dispensings": 0}
     assert not audit.recent(fresh_db, entity="demo")
 
 
@@ -203,3 +205,20 @@ def test_demo_programme_history_folds_into_each_stored_status_and_fills_the_plac
             assert cards.current(db, pid) is not None
     summary = programme.places_summary(db)
     assert summary["occupied"] <= summary["places"]
+
+
+def test_demo_months_write_dispensing_that_follows_the_rules_and_verifies(fresh_db):
+    from clinic_app.storage import dispensing
+
+    result = demo.write_demo(fresh_db, patients=120, months=6)
+    assert result["dispensings"] > 0
+    entries = [r[0] for r in fresh_db.execute("SELECT id FROM dispensings")]
+    assert all(dispensing.verify(fresh_db, i) for i in entries)
+    over = fresh_db.execute(
+        "SELECT count(*) FROM dispensing_lines l JOIN dispensings d ON d.id = l.dispensing_id "
+        "WHERE l.cover_until > date(d.date, '+3 months')").fetchone()[0]
+    assert over == 0
+    parts = fresh_db.execute(
+        "SELECT count(*) FROM dispensings WHERE insurance_fen + relief_fen + disability_fen + programme_fen "
+        "!= total_fen").fetchone()[0]
+    assert parts == 0

@@ -165,7 +165,7 @@ def test_panel_on_the_patient_page(qtbot, session, make_patient):
     pid = eligible(make_patient, "赵六", "19800101", "123")
     page = PatientPage(session, pid)
     qtbot.addWidget(page)
-    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["基本信息", "免费服药项目"]
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["基本信息", "免费服药项目", "领药记录"]
     assert page.programme_label.text() == "免费服药项目：未纳入"
     panel = page.enrolment
     panel._inform = lambda title, text: None

@@ -79,6 +79,16 @@ class PatientPage(QDialog):
         self.tabs.addTab(enrolment_scroll, "免费服药项目")
         layout.addWidget(self.tabs, 1)
         # --- end 免费服药项目 tab ---------------------------------------------------------------
+        # --- 领药记录 tab (clinic_app.ui.dispensing) ---------------------------------------------
+        from ..dispensing import DispensingPanel
+
+        self.dispensing = DispensingPanel(self.session, self.patient_id)
+        self.enrolment.changed.connect(self.dispensing.reload)  # admitted, left, card lost…
+        dispensing_scroll = QScrollArea()
+        dispensing_scroll.setWidgetResizable(True)
+        dispensing_scroll.setWidget(self.dispensing)
+        self.tabs.addTab(dispensing_scroll, "领药记录")
+        # --- end 领药记录 tab -------------------------------------------------------------------
         layout.addLayout(buttons)
 
     def _populate(self) -> None:
