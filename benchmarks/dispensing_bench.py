@@ -35,7 +35,9 @@ def fill_entries(db, target: int) -> int:
         shift = f"-{years * 2} years"
         with db.atomic():
             cols = ", ".join(ENTRY_COLUMNS)
-            picked = ", ".join("date(date, ?)" if c in ("date", "next_appointment") else c for c in ENTRY_COLUMNS)
+            # copies are years old: they sat on earlier cards, not on the patient's current one
+            picked = ", ".join("date(%s, ?)" % c if c in ("date", "next_appointment")
+                               else "NULL" if c == "card_id" else c for c in ENTRY_COLUMNS)
             db.execute(f"INSERT INTO dispensings (id, {cols}) SELECT id + ?, {picked} FROM dispensings "
                        f"WHERE id <= ? ORDER BY id LIMIT ?", [base_entry, shift, shift, base_entry, take])
             line_cols = ", ".join(LINE_COLUMNS)

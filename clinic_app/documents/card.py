@@ -445,29 +445,17 @@ def offset_text(offset_x_mm: float, offset_y_mm: float) -> str:
     return f"当前偏移：水平 {offset_x_mm:+.1f} 毫米，垂直 {offset_y_mm:+.1f} 毫米"
 
 
-def _ruler(c, x0: float, y0: float, length_mm: int, horizontal: bool, size: float, start_mm: int = 0,
-           label_every: int = 10, tick: float = 1.2 * mm, downward: bool = False) -> None:
-    """A millimetre ruler from (x0, y0): ticks every mm, longer every 5, numbered every
-    ``label_every``; a vertical one runs down the page when ``downward``."""
+def _ruler(c, x0: float, y0: float, length_mm: int, size: float, tick: float = 1.2 * mm) -> None:
+    """A horizontal millimetre ruler from (x0, y0): ticks every mm, longer every 5, numbered
+    every 10."""
     c.setLineWidth(0.3)
-    sign = -1 if downward else 1
-    for i in range(start_mm, start_mm + length_mm + 1):
-        long = i % 5 == 0
-        t = tick * (2 if i % 10 == 0 else 1.5 if long else 1)
-        if horizontal:
-            x = x0 + (i - start_mm) * mm
-            c.line(x, y0, x, y0 - t)
-            if i % label_every == 0:
-                L.draw_line_text(c, x, y0 - t - size, str(i), size, align="center")
-        else:
-            y = y0 + sign * (i - start_mm) * mm
-            c.line(x0, y, x0 + t, y)
-            if i % label_every == 0:
-                L.draw_line_text(c, x0 + t + 0.5 * mm, y - size * 0.35, str(i), size)
-    if horizontal:
-        c.line(x0, y0, x0 + length_mm * mm, y0)
-    else:
-        c.line(x0, y0, x0, y0 + sign * length_mm * mm)
+    for i in range(length_mm + 1):
+        t = tick * (2 if i % 10 == 0 else 1.5 if i % 5 == 0 else 1)
+        x = x0 + i * mm
+        c.line(x, y0, x, y0 - t)
+        if i % 10 == 0:
+            L.draw_line_text(c, x, y0 - t - size, str(i), size, align="center")
+    c.line(x0, y0, x0 + length_mm * mm, y0)
 
 
 def _crosshair(c, x: float, y: float, arm: float = 4 * mm) -> None:
@@ -526,7 +514,7 @@ def render_calibration_page(out, page_size: str = "A5", offset_x_mm: float = 0,
     # a 100 mm ruler, in the middle of a row: if it is not 100 mm long, the printer is scaling
     ruler_len = min(100, int(g.grid_width / mm) - 10)
     ruler_y = top - g.header_h - 8.35 * g.row_h
-    _ruler(c, left + 5 * mm * s, ruler_y, ruler_len, True, small)
+    _ruler(c, left + 5 * mm * s, ruler_y, ruler_len, small)
     # the words: the title above the grid, how to read it under it
     L.draw_line_text(c, g.width / 2, g.heading_baseline, f"{CALIBRATION_TITLE}（{g.size}）",
                      g.size_pt(CL.HEADING_SIZE) - 1, align="center")
@@ -535,10 +523,12 @@ def render_calibration_page(out, page_size: str = "A5", offset_x_mm: float = 0,
              "用普通纸打印本页，叠在救助卡记录页上对光查看：卡上表格线落在刻度 n 处，就在该方向的偏移上加 n 毫米"
              "（向右、向下为正）。",
              f"表格中的刻度尺应正好 {ruler_len} 毫米长；不符时请在打印对话框中选“实际大小”，不要选“适合页面”。")
-    y = g.grid_bottom - 4 * mm * s
-    for line in lines:
-        for part in wrap_cjk(line, size, g.grid_width):
-            L.draw_line_text(c, g.xs[0], y, part, size)
-            y -= size * 1.45
+    parts = [part for line in lines for part in wrap_cjk(line, size, g.grid_width)]
+    leading = size * 1.45
+    # under the grid, clear of its crosshairs, but never off the paper
+    y = max(min(bottom, g.grid_bottom) - 5 * mm * s, 4 * mm + len(parts) * leading)
+    for part in parts:
+        L.draw_line_text(c, g.xs[0], y, part, size)
+        y -= leading
     c.showPage()
     c.save()

@@ -119,7 +119,7 @@ def place_all(db, card_id: int) -> list[dict]:
 
 def unplaced(db, card_id: int) -> list[dict]:
     """The card's entries that have no line on it yet, oldest first."""
-    placed = {r[0] for r in db.execute("SELECT dispensing_id FROM card_rows", [])}
+    placed = {r[0] for r in db.execute("SELECT dispensing_id FROM card_rows WHERE card_id = ?", [card_id])}
     return [d for d in entries(db, card_id) if d["id"] not in placed]
 
 
