@@ -1,13 +1,41 @@
-"""Settings dialog generated from the declarations in ``domain.settings_spec``."""
+"""Settings dialog generated from the declarations in ``domain.settings_spec``: numbers as spin
+boxes, money typed in yuan (stored in fen), choices as lists."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout
 
+from ..domain.errors import ValidationError
+from ..domain.money import parse_yuan, yuan
 from ..domain.settings_spec import SETTINGS
 from ..storage import audit, settings
 from .widgets import dialog_buttons, error_label
 
-EDITABLE = tuple(s for s in SETTINGS if s.type is int)
+EDITABLE = tuple(s for s in SETTINGS if s.kind)
+
+
+def _editor(spec, value):
+    if spec.kind == "choice":
+        box = QComboBox()
+        box.addItems(spec.choices)
+        box.setCurrentText(str(value))
+        return box
+    if spec.kind == "money":
+        box = QLineEdit(yuan(value))
+        box.setPlaceholderText("如 500.00")
+        return box
+    box = QSpinBox()
+    box.setRange(spec.minimum if spec.minimum is not None else 0,
+                 spec.maximum if spec.maximum is not None else 100000)
+    box.setValue(value)
+    return box
+
+
+def _read(spec, box):
+    if spec.kind == "choice":
+        return box.currentText()
+    if spec.kind == "money":
+        return parse_yuan(box.text())
+    return box.value()
 
 
 class SettingsDialog(QDialog):
@@ -15,13 +43,11 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("设置")
-        self.setMinimumWidth(420)
-        self.inputs: dict[str, QSpinBox] = {}
+        self.setMinimumWidth(520)
+        self.inputs: dict[str, object] = {}
         form = QFormLayout()
         for spec in EDITABLE:
-            box = QSpinBox()
-            box.setRange(spec.minimum or 0, spec.maximum or 100000)
-            box.setValue(settings.get(session.db, spec.key))
+            box = _editor(spec, settings.get(session.db, spec.key))
             self.inputs[spec.key] = box
             form.addRow(spec.label, box)
         self.message = error_label()
@@ -31,9 +57,24 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
+    def values(self) -> dict:
+        """What is typed, by key; a bad amount raises ``ValidationError`` naming the setting."""
+        out = {}
+        for spec in EDITABLE:
+            try:
+                out[spec.key] = _read(spec, self.inputs[spec.key])
+            except ValidationError as exc:
+                raise ValidationError(f"{spec.label}：{exc.message}") from None
+        return out
+
     def save(self) -> None:
         db = self.session.db
-        changes = {k: box.value() for k, box in self.inputs.items() if box.value() != settings.get(db, k)}
+        try:
+            typed = self.values()
+        except ValidationError as exc:
+            self.message.setText(exc.message)
+            return
+        changes = {k: v for k, v in typed.items() if v != settings.get(db, k)}
         try:
             with db.atomic():
                 for key, value in changes.items():

@@ -177,3 +177,20 @@ def test_read_only_user_cannot_manage_accounts(qtbot, fresh_db):
     other = MainWindow(session)
     qtbot.addWidget(other)
     assert not other.accounts_action.isEnabled()
+
+
+def test_settings_dialog_takes_money_in_yuan_and_the_card_paper_from_a_list(qtbot, fresh_db):
+    from clinic_app.ui.settings_dialog import SettingsDialog
+
+    window = _window(qtbot, fresh_db)
+    dialog = SettingsDialog(window.session)
+    qtbot.addWidget(dialog)
+    dialog.inputs["monthly_cap_fen"].setText("12.3.4")
+    dialog.save()
+    assert "每月最大免费服药兜底限额" in dialog.message.text()
+    assert dialog.inputs["monthly_cap_fen"].text() == "12.3.4"
+    dialog.inputs["monthly_cap_fen"].setText("450.50")
+    dialog.inputs["card_page_size"].setCurrentText("A4")
+    dialog.save()
+    assert settings.get(fresh_db, "monthly_cap_fen") == 45050
+    assert settings.get(fresh_db, "card_page_size") == "A4"

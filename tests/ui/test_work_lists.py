@@ -319,3 +319,17 @@ def test_printing_an_empty_register_is_refused(qtbot, session, tmp_path, monkeyp
     window.print_register_action.trigger()
     assert errors == ["没有在册或住院暂停的患者，登记名单为空"]
     assert not (tmp_path / "r.xlsx").exists() and not window.register_printer.busy
+
+
+def test_calibration_page_is_saved_from_the_project_menu(qtbot, session, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    from clinic_app.ui.lists import menu
+    from clinic_app.ui.main_window import MainWindow
+
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    monkeypatch.setattr("clinic_app.ui.messages.info", lambda *a: None)
+    out = tmp_path / "cal.pdf"
+    assert menu.print_calibration(window, str(out)) == str(out)
+    assert "校准" in PdfReader(str(out)).pages[0].extract_text()

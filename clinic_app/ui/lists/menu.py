@@ -24,34 +24,17 @@ def build_project_menu(window, bar):
     window.work_lists_action = _add(window, menu, "工作清单…", lambda: open_work_lists(window),
                                     shortcut="Ctrl+J")
     window.print_register_action = _add(window, menu, "打印患者登记名单…", lambda: print_register(window))
-    if _import_dialog() is not None:
-        menu.addSeparator()
-        window.import_register_action = _add(window, menu, "导入登记名单…", lambda: open_import(window),
-                                             roles.can_edit_patients(session.role))
+    window.calibration_action = _add(window, menu, "打印救助卡套打校准页…", lambda: print_calibration(window))
+    menu.addSeparator()
+    window.import_register_action = _add(window, menu, "导入登记名单…", lambda: open_import(window),
+                                         roles.can_edit_patients(session.role))
     return menu
 
 
 def add_admin_entries(window, admin_menu) -> None:
     """节假日表… under 管理, for administrators (deadlines are counted with it)."""
-    if _holidays_dialog() is not None:
-        window.holidays_action = _add(window, admin_menu, "节假日表…", lambda: open_holidays(window),
-                                      roles.can_manage_accounts(window.session.role))
-
-
-def _import_dialog():
-    try:
-        from ..import_dialog import ImportRegisterDialog
-    except ImportError:
-        return None
-    return ImportRegisterDialog
-
-
-def _holidays_dialog():
-    try:
-        from ..holidays_dialog import HolidaysDialog
-    except ImportError:
-        return None
-    return HolidaysDialog
+    window.holidays_action = _add(window, admin_menu, "节假日表…", lambda: open_holidays(window),
+                                  roles.can_manage_accounts(window.session.role))
 
 
 def open_work_lists(window):
@@ -80,9 +63,28 @@ def print_register(window):
     return printer
 
 
+def print_calibration(window, path: str | None = None) -> str | None:
+    """A test page with the card's grid: print it on plain paper, lay it on a real card, and set
+    the offsets under 管理 → 设置 (救助卡套打偏移)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ...documents import card_jobs
+    from .. import messages
+
+    if path is None:
+        path, _ = QFileDialog.getSaveFileName(window, "保存校准页", "救助卡套打校准页.pdf", "PDF 文件 (*.pdf)")
+    if not path:
+        return None
+    card_jobs.print_calibration(window.session.db, path)
+    messages.info(window, "校准页已保存", f"已保存：{path}\n用普通纸打印后叠在救助卡上，量出偏差，"
+                  "再到“管理 → 设置”中填写救助卡套打偏移。")
+    return path
+
+
 def open_import(window):
-    dialog_class = _import_dialog()
-    dialog = dialog_class(window.session, window)
+    from ..import_dialog import ImportRegisterDialog
+
+    dialog = ImportRegisterDialog(window.session, window)
     dialog.exec()
     refresh = getattr(window.patient_list, "refresh", None)
     if refresh:
@@ -93,7 +95,8 @@ def open_import(window):
 
 
 def open_holidays(window):
-    dialog_class = _holidays_dialog()
-    dialog = dialog_class(window.session, window)
+    from ..holidays_dialog import HolidaysDialog
+
+    dialog = HolidaysDialog(window.session, window)
     dialog.exec()
     return dialog
