@@ -56,7 +56,7 @@ def save_all(out: Path) -> list[Path]:
     wizard.close()
 
     db = open_database(folder / "demo.db")
-    demo.write_demo(db, patients=60)
+    demo.write_demo(db, patients=60, months=6)
     clinic = reference.clinic(db, settings.get(db, "clinic_code")) or {}
     saved.append(_grab(LoginDialog(db, clinic.get("name", "")), out, "04_login"))
     user = next(u for u in accounts.list_users(db) if u["username"] == "demo")
@@ -74,7 +74,14 @@ def save_all(out: Path) -> list[Path]:
     page = PatientPage(session, enrolled_id)
     page.tabs.setCurrentIndex(1)
     saved.append(_grab(page, out, "07b_patient_programme", (900, 860)))
+    page.tabs.setCurrentIndex(2)
+    saved.append(_grab(page, out, "07c_patient_dispensing", (1100, 760)))
     page.hide()
+    from .dispensing.dialog import DispensingDialog
+
+    dispensing = DispensingDialog(session, enrolled_id)
+    saved.append(_grab(dispensing, out, "07d_dispensing_dialog", (1120, 860)))
+    dispensing.hide()
     form = PatientForm(session)
     form.set_value("name", "张三")
     form.set_value("id_number", "500381198001011231")
@@ -93,6 +100,11 @@ def save_all(out: Path) -> list[Path]:
         saved.append(_grab(lists, out, f"11_work_list_{index + 1}", (1100, 640)))
     lists.hide()
     saved.append(_grab(HolidaysDialog(session), out, "12_holidays"))
+    from .catalogue_dialog import CatalogueDialog
+    from .stock_window import StockWindow
+
+    saved.append(_grab(CatalogueDialog(session), out, "13_catalogue", (1100, 700)))
+    saved.append(_grab(StockWindow(session), out, "14_stock", (1100, 700)))
     window.lock()
     saved.append(_grab(window, out, "10_locked", (1200, 760)))
     saved.sort(key=lambda p: p.name)
