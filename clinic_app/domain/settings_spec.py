@@ -37,5 +37,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("card_offset_x_tenth_mm", "救助卡套打水平偏移（0.1毫米，正数向右）", int, 0, -300, 300, kind="number"),
     Setting("card_offset_y_tenth_mm", "救助卡套打垂直偏移（0.1毫米，正数向下）", int, 0, -300, 300, kind="number"),
     Setting("overdue_days", "逾期未领药天数", int, 7, 1, 60, kind="number"),
+    Setting("ledger_whole_id_numbers", "台账中显示完整身份证号（1是，0否）", int, 0, 0, 1, kind="number"),
+    Setting("adherence_threshold_percent", "服药依从性提示线（%）", int, 80, 1, 100, kind="number"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}

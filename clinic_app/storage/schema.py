@@ -232,3 +232,17 @@ def m006_dispensing(db):
     )
     db["card_rows"].create_index(["card_id", "page", "line"], unique=True)
     db["card_rows"].create_index(["dispensing_id"])
+
+
+@MIGRATIONS()
+def m007_quarters(db):
+    """Quarters of the ledger: the amount pre-allocated to the clinic, and closing / reopening,
+    each an event with who, when and why."""
+    db["quarters"].create({"quarter": str, "allocated_fen": int, "closed": int, "note": str},
+                          pk="quarter", defaults={"allocated_fen": 0, "closed": 0})
+    db["quarter_events"].create(
+        {"id": int, "quarter": str, "kind": str, "reason": str, "detail": str, "at": str, "user_id": int},
+        pk="id", not_null={"quarter", "kind", "at"},
+        foreign_keys=[("quarter", "quarters", "quarter"), ("user_id", "users", "id")],
+    )
+    db["quarter_events"].create_index(["quarter"])
