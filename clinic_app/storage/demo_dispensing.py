@@ -87,6 +87,20 @@ def _patients(db) -> list[dict]:
     return [r for r in rows if r["since"]]
 
 
+def _demo_settings(db, start: dt.date) -> None:
+    """A demo clinic shows every fund: a disability subsidy rule and quarterly pre-allocations."""
+    if settings.get(db, "disability_subsidy_percent") == 0:
+        settings.put(db, "disability_subsidy_percent", 20)
+        settings.put(db, "disability_subsidy_monthly_cap_fen", 3000)
+    holding = db.execute("SELECT count(*) FROM patients WHERE programme_status IN ('enrolled', 'paused')").fetchone()[0]
+    allocation = max(holding, 1) * 120_00  # about 120 yuan per patient a quarter
+    day = start
+    while day <= clock.today() + dt.timedelta(days=92):
+        quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
+        db["quarters"].insert({"quarter": quarter, "allocated_fen": allocation, "closed": 0}, ignore=True)
+        day += dt.timedelta(days=28)
+
+
 def _dose(rng: random.Random, spec: dict) -> Fraction:
     """A daily dose at which one pack lasts under three months, so whole packs can be handed out."""
     least = Fraction(spec["units_per_pack"], 80)
@@ -107,6 +121,7 @@ def write_demo_dispensing(db, months: int, seed: int) -> int:
     prices = {s["id"]: catalogue.price_on(db, s["id"], start.isoformat()) for s in specs}
     users = dict(db.execute("SELECT username, id FROM users").fetchall())
     doctor, dispenser = users.get("yisheng"), users.get("jingfang")
+    _demo_settings(db, start)
     cap = settings.get(db, "monthly_cap_fen")
     percent, disability_cap = (settings.get(db, "disability_subsidy_percent"),
                                settings.get(db, "disability_subsidy_monthly_cap_fen"))
