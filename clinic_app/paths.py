@@ -55,3 +55,14 @@ def resource(*parts: str) -> Path:
 
 def font_path() -> Path:
     return resource("fonts", "wqy-microhei.ttc")
+
+
+def unused_path(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/<stem><suffix>``, or ``<stem>-2<suffix>``, ``<stem>-3<suffix>``… when that name is
+    taken: a file named by the second it was made must not overwrite one made in the same second."""
+    path = folder / f"{stem}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return path

@@ -14,7 +14,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -53,22 +53,18 @@ def backup_to(db_path: Path, out_dir: Path, *, now: dt.datetime | None = None) -
         raise BackupError(f"无法创建备份文件夹 {out_dir}：{_os_reason(exc)}") from exc
     target = _free_name(out_dir, now or dt.datetime.now())
     tmp = _temp_file(out_dir)
-    try:
-        _copy_database(db_path, tmp)
-        problem = _integrity_problem(tmp)
-        if problem:
-            raise BackupError(f"备份未通过完整性检查，原数据库可能已损坏：{problem}")
-        _fsync(tmp)
-        os.replace(tmp, target)
-    except sqlite3.DatabaseError as exc:
-        _remove_quietly(tmp)
-        raise BackupError(f"备份失败：{_sqlite_reason(exc)}") from exc
-    except OSError as exc:
-        _remove_quietly(tmp)
-        raise BackupError(f"备份失败，无法写入 {out_dir}：{_os_reason(exc)}") from exc
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
+    with _removed_on_failure(tmp):
+        try:
+            _copy_database(db_path, tmp)
+            problem = _integrity_problem(tmp)
+            if problem:
+                raise BackupError(f"备份未通过完整性检查，原数据库可能已损坏：{problem}")
+            _fsync(tmp)
+            os.replace(tmp, target)
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"备份失败：{_sqlite_reason(exc)}") from exc
+        except OSError as exc:
+            raise BackupError(f"备份失败，无法写入 {out_dir}：{_os_reason(exc)}") from exc
     return target
 
 
@@ -127,14 +123,9 @@ def _age_key(path: Path) -> tuple[str, str, int]:
     return day, time, int(n or 1)
 
 
-def _free_name(out_dir: Path, when: dt.datetime) -> Path:
-    stem = f"{PREFIX}{when:%Y%m%d-%H%M%S}"
-    candidate = out_dir / f"{stem}{SUFFIX}"
-    n = 2
-    while candidate.exists():
-        candidate = out_dir / f"{stem}-{n}{SUFFIX}"
-        n += 1
-    return candidate
+def _free_name(out_dir: Path, when: dt.datetime, tag: str = "") -> Path:
+    """clinic-20240131-083000<tag>.db, numbered when that name is taken."""
+    return paths.unused_path(out_dir, f"{PREFIX}{when:%Y%m%d-%H%M%S}{tag}", SUFFIX)
 
 
 # --- restoring --------------------------------------------------------------------------------
@@ -150,17 +141,14 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
     _refuse_unusable_source(db_path, backup_file)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temp_file(db_path.parent)
-    try:
-        _copy_checked_backup(backup_file, tmp)
-        kept = _keep_current(db_path) if db_path.exists() else None
-        _remove_side_files(db_path)
-        os.replace(tmp, db_path)
-    except OSError as exc:
-        _remove_quietly(tmp)
-        raise BackupError(f"恢复失败：{_os_reason(exc)}") from exc
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
+    with _removed_on_failure(tmp):
+        try:
+            _copy_checked_backup(backup_file, tmp)
+            kept = _keep_current(db_path) if db_path.exists() else None
+            _remove_side_files(db_path)
+            os.replace(tmp, db_path)
+        except OSError as exc:
+            raise BackupError(f"恢复失败：{_os_reason(exc)}") from exc
     return kept
 
 
@@ -230,12 +218,7 @@ def _raw_copy(db_path: Path, out_dir: Path) -> Path:
     Named outside the backup pattern, so rotation never deletes it.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{PREFIX}{dt.datetime.now():%Y%m%d-%H%M%S}-damaged"
-    target = out_dir / f"{stem}{SUFFIX}"
-    n = 2
-    while target.exists():
-        target = out_dir / f"{stem}-{n}{SUFFIX}"
-        n += 1
+    target = _free_name(out_dir, dt.datetime.now(), "-damaged")
     shutil.copy2(db_path, target)
     for suffix in ("-wal", "-journal"):  # recent changes may live only there
         side = Path(f"{db_path}{suffix}")
@@ -292,6 +275,17 @@ def _temp_file(folder: Path) -> Path:
 def _fsync(path: Path) -> None:
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
+
+
+@contextmanager
+def _removed_on_failure(tmp: Path):
+    """Whatever goes wrong — a refusal, a full disk, Ctrl+C — the temporary file (and any side
+    file SQLite made beside it) does not stay behind; the error goes on as it was."""
+    try:
+        yield
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
 
 
 def _remove_quietly(path: Path) -> None:

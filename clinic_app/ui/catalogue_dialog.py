@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTabWidget, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPushButton, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from ..domain import roles
 from ..domain.errors import ValidationError
@@ -20,6 +20,8 @@ from ..storage import catalogue, clock, reference
 from ..storage.errors import StorageError
 from .enrolment.common import DateField, hint_label
 from .history_table import fill, scroll_table
+from .keyed_tree import (current_key, find_item, keyed_item, keyed_tree, refill, select_key, set_bold, tint,
+                         tree_items)
 from .spec_dialog import (PACK_UNITS, PAYS, UNITS, SpecDialog, combo, count_box, pays_combo, price_fen,
                           set_pays)
 from .style import set_role
@@ -33,6 +35,24 @@ RETIRED = QColor("#9aa5b1")
 SELF_PAY = QColor("#b25e00")
 HINT = ("依据附件3《免费第二代抗精神病药目录》。价格为零差价采购价，按生效日期使用；"
         "已发药记录的价格不会因调价而改变。")
+
+
+def _form_group(title: str, rows, message: QLabel, buttons) -> QGroupBox:
+    """A titled form with its message line and its buttons under it, all kept at the top."""
+    group = QGroupBox(title)
+    form = QFormLayout()
+    for label, widget in rows:
+        form.addRow(label, widget)
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    layout = QVBoxLayout(group)
+    layout.addLayout(form)
+    layout.addWidget(message)
+    layout.addLayout(row)
+    layout.addStretch(1)
+    return group
 
 
 # --- the catalogue -------------------------------------------------------------------------------
@@ -80,22 +100,14 @@ class CatalogueDialog(QDialog):
     # --- building ------------------------------------------------------------------------------
 
     def _make_tree(self) -> QTreeWidget:
-        tree = QTreeWidget()
-        tree.setColumnCount(len(COLUMNS))
-        tree.setHeaderLabels(list(COLUMNS))
-        tree.setAlternatingRowColors(True)
-        tree.setSelectionMode(QAbstractItemView.SingleSelection)
-        tree.setUniformRowHeights(True)
+        tree = keyed_tree(COLUMNS)
         header = tree.header()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.Interactive)   # "片剂甲类，针剂自费" would push the rest out
         header.resizeSection(1, 90)
-        header.setStretchLastSection(True)
         tree.setTextElideMode(Qt.ElideRight)
         return tree
 
     def _make_edit_group(self) -> QGroupBox:
-        group = QGroupBox("规格")
         self.name = QLineEdit()
         self.strength = QLineEdit()
         self.unit = combo(UNITS)
@@ -107,29 +119,14 @@ class CatalogueDialog(QDialog):
         self.save_button.setProperty("primary", True)
         self.active_button = QPushButton("停用")
         self.edit_message = error_label()
-        form = QFormLayout()
-        form.addRow("品名", self.name)
-        form.addRow("规格", self.strength)
-        form.addRow("最小单位", self.unit)
-        form.addRow("每包装数量", self.units_per_pack)
-        form.addRow("包装单位", self.pack_unit)
-        form.addRow("支付", self.pays)
-        form.addRow("变更日期", self.change_date)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.active_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(group)
-        layout.addLayout(form)
-        layout.addWidget(self.edit_message)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
         self.save_button.clicked.connect(self.save_changes)
         self.active_button.clicked.connect(self.toggle_active)
-        return group
+        return _form_group("规格", (("品名", self.name), ("规格", self.strength), ("最小单位", self.unit),
+                                  ("每包装数量", self.units_per_pack), ("包装单位", self.pack_unit),
+                                  ("支付", self.pays), ("变更日期", self.change_date)),
+                           self.edit_message, (self.save_button, self.active_button))
 
     def _make_price_group(self) -> QGroupBox:
-        group = QGroupBox("设定价格")
         self.current_price = QLabel("")
         self.price = QLineEdit()
         self.price.setPlaceholderText("元/包装，如 18.50")
@@ -138,22 +135,11 @@ class CatalogueDialog(QDialog):
         self.price_note.setPlaceholderText("如 2027年集中采购价")
         self.price_button = QPushButton("设定价格")
         self.price_message = error_label()
-        form = QFormLayout()
-        form.addRow("现行价格", self.current_price)
-        form.addRow("新价格（元）", self.price)
-        form.addRow("生效日期", self.price_date)
-        form.addRow("说明", self.price_note)
-        row = QHBoxLayout()
-        row.addWidget(self.price_button)
-        row.addStretch(1)
-        layout = QVBoxLayout(group)
-        layout.addLayout(form)
-        layout.addWidget(self.price_message)
-        layout.addLayout(row)
-        layout.addStretch(1)
         self.price_button.clicked.connect(self.set_price)
         self.price.returnPressed.connect(self.set_price)
-        return group
+        return _form_group("设定价格", (("现行价格", self.current_price), ("新价格（元）", self.price),
+                                      ("生效日期", self.price_date), ("说明", self.price_note)),
+                           self.price_message, (self.price_button,))
 
     def _lay_out(self, close: QPushButton) -> None:
         left = QWidget()
@@ -218,21 +204,15 @@ class CatalogueDialog(QDialog):
         by_drug: dict[int, list[dict]] = {}
         for spec in all_specs:
             by_drug.setdefault(spec["drug_id"], []).append(spec)
-        self.tree.blockSignals(True)
-        self.tree.clear()
-        target = None
+        groups = []
         for drug in self.drugs.values():
-            drug_item = self._drug_item(drug, by_drug.get(drug["id"], []))
-            self.tree.addTopLevelItem(drug_item)
-            if drug_before and drug_before["id"] == drug["id"] and select_spec is None:
-                target = drug_item
-            for spec in by_drug.get(drug["id"], []):
-                item = self._spec_item(spec)
-                drug_item.addChild(item)
-                if spec["id"] == select_spec:
-                    target = item
-            drug_item.setExpanded(True)
-        self.tree.blockSignals(False)
+            specs = by_drug.get(drug["id"], [])
+            groups.append((self._drug_item(drug, specs), [self._spec_item(spec) for spec in specs]))
+        refill(self.tree, groups)
+        if select_spec is not None:
+            target = find_item(self.tree, ("spec", select_spec))
+        else:   # no specification to keep: stay on the drug
+            target = find_item(self.tree, ("drug", drug_before["id"]) if drug_before else None)
         if target is not None:
             self.tree.setCurrentItem(target)
             self.tree.scrollToItem(target)
@@ -240,43 +220,34 @@ class CatalogueDialog(QDialog):
 
     def _drug_item(self, drug: dict, specs: list[dict]) -> QTreeWidgetItem:
         count = f"{len(specs)} 个规格" if specs else "未设规格"
-        item = QTreeWidgetItem([f"{drug['seq']}. {drug['name']}（{drug['dosage_form']}）", drug["insurance_class"],
-                                "", "", count])
-        item.setData(0, Qt.UserRole, ("drug", drug["id"]))
+        item = keyed_item([f"{drug['seq']}. {drug['name']}（{drug['dosage_form']}）", drug["insurance_class"],
+                           "", "", count], ("drug", drug["id"]))
         item.setToolTip(0, f"{drug['name']}：{drug['dosage_form']}，{drug['drug_class']}，医保{drug['insurance_class']}")
         item.setToolTip(1, drug["insurance_class"])
-        font = item.font(0)
-        font.setBold(True)
-        item.setFont(0, font)
+        set_bold(item)
         if not specs:
             item.setForeground(STATE_COLUMN, QBrush(RETIRED))
         return item
 
     def _spec_item(self, spec: dict) -> QTreeWidgetItem:
         price = yuan(spec["price_fen"]) if spec["price_fen"] is not None else "未定价"
-        item = QTreeWidgetItem([spec["label"], "", PAYS[spec["programme_pays"]], price,
-                                "启用" if spec["active"] else "已停用"])
-        item.setData(0, Qt.UserRole, ("spec", spec["id"]))
+        item = keyed_item([spec["label"], "", PAYS[spec["programme_pays"]], price,
+                           "启用" if spec["active"] else "已停用"], ("spec", spec["id"]))
         item.setTextAlignment(PRICE_COLUMN, Qt.AlignRight | Qt.AlignVCenter)
         if not spec["active"]:
-            for column in range(len(COLUMNS)):
-                item.setForeground(column, QBrush(RETIRED))
+            tint(item, len(COLUMNS), RETIRED)
         elif not spec["programme_pays"]:
             item.setForeground(PAYS_COLUMN, QBrush(SELF_PAY))
         if spec["price_fen"] is None:
             item.setForeground(PRICE_COLUMN, QBrush(SELF_PAY))
         return item
 
-    def _selected_key(self) -> tuple | None:
-        item = self.tree.currentItem()
-        return item.data(0, Qt.UserRole) if item is not None else None
-
     def selected_spec(self) -> dict | None:
-        key = self._selected_key()
+        key = current_key(self.tree)
         return self.specs.get(key[1]) if key and key[0] == "spec" else None
 
     def selected_drug(self) -> dict | None:
-        key = self._selected_key()
+        key = current_key(self.tree)
         if not key:
             return None
         if key[0] == "drug":
@@ -285,23 +256,13 @@ class CatalogueDialog(QDialog):
         return self.drugs.get(spec["drug_id"]) if spec else None
 
     def select_spec(self, spec_id: int) -> None:
-        for item in self._items():
-            if item.data(0, Qt.UserRole) == ("spec", spec_id):
-                self.tree.setCurrentItem(item)
-                return
+        select_key(self.tree, ("spec", spec_id))
 
     def select_drug(self, drug_id: int) -> None:
-        for item in self._items():
-            if item.data(0, Qt.UserRole) == ("drug", drug_id):
-                self.tree.setCurrentItem(item)
-                return
+        select_key(self.tree, ("drug", drug_id))
 
     def _items(self):
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            yield top
-            for j in range(top.childCount()):
-                yield top.child(j)
+        return tree_items(self.tree)
 
     def show_selected(self) -> None:
         spec = self.selected_spec()

@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QSpinBox, QSplitter, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain import roles
 from ..storage import catalogue, clock, stock
 from .enrolment.common import ActionDialog, DateField, FieldError, hint_label
 from .history_table import fill, scroll_table
+from .keyed_tree import current_key, find_item, keyed_item, keyed_tree, refill, select_key, set_bold, tint
 from .style import set_role
 
 STOCK_ROLES = (roles.ADMIN, roles.OFFICER)   # those who dispense keep the stock
@@ -140,7 +140,7 @@ class StockWindow(QDialog):
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.only_stocked = QCheckBox("只显示有库存的规格")
-        self.tree = self._make_tree()
+        self.tree = keyed_tree(COLUMNS)
         self.moves_title = QLabel("出入库记录")
         set_role(self.moves_title, "hint")
         self.moves_table = scroll_table(MOVE_COLUMNS)
@@ -165,18 +165,6 @@ class StockWindow(QDialog):
             self.receive_button.setEnabled(False)
             self.status.setText("仅精防人员（发药人）和管理员可入库或盘点")
         self.reload()
-
-    def _make_tree(self) -> QTreeWidget:
-        tree = QTreeWidget()
-        tree.setColumnCount(len(COLUMNS))
-        tree.setHeaderLabels(list(COLUMNS))
-        tree.setAlternatingRowColors(True)
-        tree.setSelectionMode(QAbstractItemView.SingleSelection)
-        tree.setUniformRowHeights(True)
-        header = tree.header()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setStretchLastSection(True)
-        return tree
 
     def _lay_out(self, refresh: QPushButton, close: QPushButton) -> None:
         top = QHBoxLayout()
@@ -209,7 +197,7 @@ class StockWindow(QDialog):
 
     def reload(self, select: tuple | None = None) -> None:
         """Re-read the stock; keep the selected row (``select`` = ('spec'|'batch', id) moves it)."""
-        select = select or self._selected_key()
+        select = select or current_key(self.tree)
         old_batch = self.batches.get(select[1]) if select and select[0] == "batch" else None
         fallback = ("spec", old_batch["spec_id"]) if old_batch else None   # a batch counted to 0 goes
         entries = stock.on_hand(self.db, on=None)
@@ -217,21 +205,11 @@ class StockWindow(QDialog):
             entries = [e for e in entries if e["packs"]]
         self.entries = {e["spec_id"]: e for e in entries}
         self.batches = {b["id"]: b for e in entries for b in e["batches"]}
-        self.tree.blockSignals(True)
-        self.tree.clear()
-        target = None
-        for entry in entries:
-            spec_item = self._spec_item(entry)
-            self.tree.addTopLevelItem(spec_item)
-            if select == ("spec", entry["spec_id"]) or (target is None and fallback == ("spec", entry["spec_id"])):
-                target = spec_item
-            for batch in entry["batches"]:
-                item = self._batch_item(batch, entry["pack_unit"])
-                spec_item.addChild(item)
-                if select == ("batch", batch["id"]):
-                    target = item
-            spec_item.setExpanded(True)
-        self.tree.blockSignals(False)
+        refill(self.tree, [(self._spec_item(e), [self._batch_item(b, e["pack_unit"]) for b in e["batches"]])
+                           for e in entries])
+        target = find_item(self.tree, select)
+        if target is None:   # the batch is gone: stay on its specification
+            target = find_item(self.tree, fallback)
         if target is not None:
             self.tree.setCurrentItem(target)
         self._show_summary()
@@ -240,17 +218,13 @@ class StockWindow(QDialog):
     def _spec_item(self, entry: dict) -> QTreeWidgetItem:
         unit = entry["pack_unit"]
         usable = entry["usable_packs"]
-        item = QTreeWidgetItem([entry["label"] + ("（已停用）" if not entry["active"] else ""), "",
-                                f"{entry['packs']} {unit}", f"{usable} {unit}", "", ""])
-        item.setData(0, Qt.UserRole, ("spec", entry["spec_id"]))
-        font = item.font(0)
-        font.setBold(True)
-        item.setFont(0, font)
+        item = keyed_item([entry["label"] + ("（已停用）" if not entry["active"] else ""), "",
+                           f"{entry['packs']} {unit}", f"{usable} {unit}", "", ""], ("spec", entry["spec_id"]))
+        set_bold(item)
         for column in (2, 3):
             item.setTextAlignment(column, Qt.AlignRight | Qt.AlignVCenter)
         if not entry["packs"]:
-            for column in range(len(COLUMNS)):
-                item.setForeground(column, QBrush(EMPTY))
+            tint(item, len(COLUMNS), EMPTY)
         return item
 
     def _batch_item(self, batch: dict, unit: str) -> QTreeWidgetItem:
@@ -258,16 +232,13 @@ class StockWindow(QDialog):
         left = (dt.date.fromisoformat(batch["expiry_date"]) - self.today).days
         expiry = batch["expiry_date"] + {"expired": "（已过期）", "expiring": f"（{left} 天后到期）"}.get(state, "")
         usable = 0 if state == "expired" else batch["packs"]
-        item = QTreeWidgetItem([f"批号 {batch['batch_no']}", expiry, f"{batch['packs']} {unit}", f"{usable} {unit}",
-                                batch["received_date"], batch["supplier"] or ""])
-        item.setData(0, Qt.UserRole, ("batch", batch["id"]))
+        item = keyed_item([f"批号 {batch['batch_no']}", expiry, f"{batch['packs']} {unit}", f"{usable} {unit}",
+                           batch["received_date"], batch["supplier"] or ""], ("batch", batch["id"]))
         for column in (2, 3):
             item.setTextAlignment(column, Qt.AlignRight | Qt.AlignVCenter)
         if state:
             colour, background = (EXPIRED, EXPIRED_BACKGROUND) if state == "expired" else (EXPIRING, EXPIRING_BACKGROUND)
-            for column in range(len(COLUMNS)):
-                item.setForeground(column, QBrush(colour))
-                item.setBackground(column, QBrush(background))
+            tint(item, len(COLUMNS), colour, background)
         return item
 
     def _show_summary(self) -> None:
@@ -284,33 +255,21 @@ class StockWindow(QDialog):
         self.summary.setText(f"{self.today.isoformat()}：" + ("；".join(parts) if parts else "库存正常"))
         set_role(self.summary, "warning" if parts else "hint")
 
-    def _selected_key(self) -> tuple | None:
-        item = self.tree.currentItem()
-        return item.data(0, Qt.UserRole) if item is not None else None
-
     def selected_spec_id(self) -> int | None:
-        key = self._selected_key()
+        key = current_key(self.tree)
         if not key:
             return None
         return key[1] if key[0] == "spec" else self.batches[key[1]]["spec_id"]
 
     def selected_batch(self) -> dict | None:
-        key = self._selected_key()
+        key = current_key(self.tree)
         return self.batches.get(key[1]) if key and key[0] == "batch" else None
 
     def select_spec(self, spec_id: int) -> None:
-        self._select(("spec", spec_id))
+        select_key(self.tree, ("spec", spec_id))
 
     def select_batch(self, batch_id: int) -> None:
-        self._select(("batch", batch_id))
-
-    def _select(self, key: tuple) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            for item in (top, *(top.child(j) for j in range(top.childCount()))):
-                if item.data(0, Qt.UserRole) == key:
-                    self.tree.setCurrentItem(item)
-                    return
+        select_key(self.tree, ("batch", batch_id))
 
     def show_moves(self) -> None:
         spec_id = self.selected_spec_id()

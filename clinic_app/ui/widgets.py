@@ -1,10 +1,13 @@
-"""Small building blocks several dialogs share, so they look and behave alike."""
+"""Small building blocks several dialogs and patient-page panels share, so they look and behave alike."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ..domain import roles
 from .style import set_role
+
+OK_STYLE = "color: #2e7d32;"
+STATUS_STYLE = "font-size: 13pt; font-weight: bold; color: #1d4f91;"
 
 
 def dialog_buttons(on_ok, on_cancel, ok_text: str = "确定") -> QDialogButtonBox:
@@ -22,6 +25,63 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     set_role(label, "error")
     return label
+
+
+def row_of(*widgets) -> QWidget:
+    """Widgets side by side at their own width, without margins, so they line up with a form's
+    other fields."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return holder
+
+
+def with_error(widget: QWidget, error: QLabel) -> QWidget:
+    """``widget`` with its own error line right under it, hidden until there is something to say:
+    a refusal is shown at the field it concerns."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(widget)
+    error.hide()
+    column.addWidget(error)
+    return holder
+
+
+class Lines(QWidget):
+    """A column of labels refilled on every reload; each line has its own style: ``"ok"``,
+    ``"status"`` (the programme status, large), a role of ``style.set_role`` or ``""``."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.setObjectName(name)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(3)
+        self.labels: list[QLabel] = []
+
+    def set_lines(self, lines: list[tuple[str, str]]) -> None:
+        for label in self.labels:
+            label.deleteLater()
+        self.labels = []
+        for text, role in lines:
+            label = QLabel(text)
+            label.setWordWrap(True)
+            if role == "ok":
+                label.setStyleSheet(OK_STYLE)
+            elif role == "status":
+                label.setStyleSheet(STATUS_STYLE)
+            elif role:
+                set_role(label, role)
+            self.column.addWidget(label)
+            self.labels.append(label)
+
+    def text(self) -> str:
+        return "\n".join(label.text() for label in self.labels)
 
 
 def password_pair() -> tuple[QLineEdit, QLineEdit]:

@@ -20,7 +20,7 @@ from ...domain import roles
 from ...storage import accounts, cards, catalogue, clock, dispensing, patients, settings
 from ..enrolment.common import DateField
 from ..style import set_role
-from ..widgets import error_label
+from ..widgets import error_label, row_of, with_error
 from .costs import CostsBox
 from .lines import LinesTable
 from .done_page import DonePage
@@ -36,27 +36,6 @@ BANNER_STYLE = ("background: #fdecea; color: #b71c1c; border: 1px solid #e57373;
 
 def psychiatrists(db) -> list[dict]:
     return [u for u in accounts.list_users(db) if u["role"] == roles.PSYCHIATRIST and u["active"]]
-
-
-def _row(*widgets) -> QWidget:
-    holder = QWidget()
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch(1)
-    return holder
-
-
-def _with_error(widget: QWidget, error: QLabel) -> QWidget:
-    holder = QWidget()
-    column = QVBoxLayout(holder)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addWidget(widget)
-    error.hide()
-    column.addWidget(error)
-    return holder
 
 
 class DispensingDialog(QDialog):
@@ -108,13 +87,13 @@ class DispensingDialog(QDialog):
         self.date = DateField(clock.today())
         self.date.setMaximumWidth(200)
         self.date_error = error_label()
-        form.addRow("领药日期", _with_error(self.date, self.date_error))
+        form.addRow("领药日期", with_error(self.date, self.date_error))
         self.psychiatrist = QComboBox()
         self.psychiatrist.setMinimumWidth(200)
         for doctor in psychiatrists(self.db):
             self.psychiatrist.addItem(doctor["display_name"], doctor["id"])
         self.psychiatrist_error = error_label()
-        form.addRow("开方精神科医师", _with_error(_row(self.psychiatrist), self.psychiatrist_error))
+        form.addRow("开方精神科医师", with_error(row_of(self.psychiatrist), self.psychiatrist_error))
         column.addLayout(form)
 
         box = QGroupBox("处方药品（药品按月计划领取，每次限领 3 个月服用量）")
@@ -152,7 +131,7 @@ class DispensingDialog(QDialog):
         self.appointment_error = error_label()
         self.appointment_hint = QLabel("默认：领药日期 + 最短可用天数；可修改")
         set_role(self.appointment_hint, "hint")
-        appointment.addRow("约定下次取药", _with_error(_row(self.appointment, self.appointment_hint),
+        appointment.addRow("约定下次取药", with_error(row_of(self.appointment, self.appointment_hint),
                                                         self.appointment_error))
         column.addLayout(appointment)
         column.addStretch(1)
@@ -179,18 +158,15 @@ class DispensingDialog(QDialog):
 
     # --- filling, for tests and callers --------------------------------------------------------
     def add_line(self, spec_id: int | None = None, packs: int | None = None, dose: str | None = None):
-        row = self.table.add_row()
-        if spec_id is not None:
-            row.choose(spec_id)
-        if packs is not None:
-            row.packs.setValue(packs)
-        if dose is not None:
-            row.dose.setText(dose)
-        return row
+        return self._fill_line(self.table.add_row(), spec_id, packs, dose)
 
     def set_line(self, index: int, spec_id: int | None = None, packs: int | None = None,
                  dose: str | None = None):
-        row = self.table.rows[index]
+        return self._fill_line(self.table.rows[index], spec_id, packs, dose)
+
+    @staticmethod
+    def _fill_line(row, spec_id: int | None, packs: int | None, dose: str | None):
+        """Only what is given changes; the rest of the line stays as it was."""
         if spec_id is not None:
             row.choose(spec_id)
         if packs is not None:

@@ -16,7 +16,7 @@ from ...domain.money import yuan
 from ...domain.supply import format_dose
 from ...storage import accounts, dispensing
 from ...storage.errors import StorageError
-from ..widgets import error_label
+from ..widgets import error_label, row_of, with_error
 from ..worker import run_in_background
 from .signature_pad import SignaturePad
 
@@ -94,7 +94,7 @@ class SigningPage(QWidget):
         self.psychiatrist_name = QLabel("")
         self.psychiatrist_password = _password()
         self.psychiatrist_password.setObjectName("psychiatrist_password")
-        form.addRow("精神科医师", self._field("psychiatrist", _line(self.psychiatrist_name, self.psychiatrist_password)))
+        form.addRow("精神科医师", self._field("psychiatrist", row_of(self.psychiatrist_name, self.psychiatrist_password)))
         self.dispenser = QComboBox()
         self.dispenser.setMinimumWidth(180)
         for user in dispensers(self.db):
@@ -104,7 +104,7 @@ class SigningPage(QWidget):
             self.dispenser.setCurrentIndex(self.dispenser.findData(me["id"]))
         self.dispenser_password = _password()
         self.dispenser_password.setObjectName("dispenser_password")
-        form.addRow("发药人", self._field("dispenser", _line(self.dispenser, self.dispenser_password)))
+        form.addRow("发药人", self._field("dispenser", row_of(self.dispenser, self.dispenser_password)))
         column.addWidget(staff)
 
         guardian = QGroupBox("监护人签名")
@@ -123,7 +123,7 @@ class SigningPage(QWidget):
         self.reason.setPlaceholderText("原因，如：无监护人 / 监护人外出务工")
         self.reason.setMinimumWidth(360)
         self.self_sign.toggled.connect(self._self_sign_toggled)
-        inner.addWidget(self._field("reason", _line(self.self_sign, self.reason)))
+        inner.addWidget(self._field("reason", row_of(self.self_sign, self.reason)))
         column.addWidget(guardian)
         column.addStretch(1)
         if not name:
@@ -150,17 +150,10 @@ class SigningPage(QWidget):
         column.addLayout(buttons)
 
     def _field(self, key: str, widget: QWidget) -> QWidget:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
         error = error_label()
         error.setObjectName(f"error_{key}")
-        error.hide()
-        column.addWidget(error)
         self.errors[key] = error
-        return holder
+        return with_error(widget, error)
 
     def _self_sign_toggled(self, checked: bool) -> None:
         self.reason.setEnabled(checked)
@@ -255,13 +248,3 @@ class SigningPage(QWidget):
         self._busy(False)
         message = getattr(exc, "message", None) or str(exc)
         self.show_error(self.place_of(message), message)
-
-
-def _line(*widgets) -> QWidget:
-    holder = QWidget()
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch(1)
-    return holder

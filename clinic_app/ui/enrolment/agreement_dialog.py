@@ -2,28 +2,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QPushButton
 
 from ...documents import jobs
 from ...domain import agreement_terms
 from ...storage import agreements, clock, patients, reference
-from ...storage.errors import StorageError
 from ..style import set_role
+from ..widgets import row_of
 from ..worker import run_in_background
-from .common import ActionDialog, DateField, FieldError, hint_label, stack
+from .common import ActionDialog, DateField, hint_label, stack
 
 SIGN, RENEW, VIEW = "sign", "renew", "view"
 TITLES = {SIGN: "签订服务协议", RENEW: "续签服务协议", VIEW: "服务协议"}
 PRINT_TEXT = "打印协议（一式两份）"
-
-
-def _left(widget) -> QWidget:
-    holder = QWidget()
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(widget)
-    row.addStretch(1)
-    return holder
 
 
 class AgreementDialog(ActionDialog):
@@ -68,7 +59,7 @@ class AgreementDialog(ActionDialog):
         self.print_button.clicked.connect(self.print_agreement)
         self.print_state = hint_label()
         self.print_state.setObjectName("print_state")
-        self.add_row("print", "打印", stack(_left(self.print_button), self.print_state),
+        self.add_row("print", "打印", stack(row_of(self.print_button), self.print_state),
                      focus=self.print_button)
         self.finish_layout()
 
@@ -111,15 +102,8 @@ class AgreementDialog(ActionDialog):
     def print_agreement(self) -> None:
         self.clear_errors()
         if self.agreement is None:
-            try:
-                self.save()
-            except FieldError as exc:
-                self.show_error(exc.key, exc.message)
+            if not self.try_save():   # save() returns the stored agreement
                 return
-            except StorageError as exc:
-                self.show_error(self.place_of(exc.message), exc.message)
-                return
-            self.result_value = self.agreement
             self._lock()
         path = self._save_path()
         if not path:

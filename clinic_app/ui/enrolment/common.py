@@ -18,7 +18,7 @@ from ...domain.errors import ValidationError
 from ...storage import clock
 from ...storage.errors import StorageError
 from ..style import set_role
-from ..widgets import dialog_buttons, error_label
+from ..widgets import dialog_buttons, error_label, with_error
 
 BLANK = "—"
 DATE_PLACEHOLDER = "如 2026-03-10 或 2026年3月10日"
@@ -134,15 +134,9 @@ class ActionDialog(QDialog):
 
     # --- rows ---------------------------------------------------------------------------------
     def add_row(self, key: str, label: str, widget: QWidget, focus: QWidget | None = None) -> QWidget:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
         error = error_label()
         error.setObjectName(f"error_{key}")
-        error.hide()
-        column.addWidget(error)
+        holder = with_error(widget, error)
         self.form.addRow(label, holder)
         self._rows[key] = holder
         self._errors[key] = error
@@ -201,17 +195,23 @@ class ActionDialog(QDialog):
     def save(self):
         raise NotImplementedError
 
-    def accept(self) -> None:
-        self.clear_errors()
+    def try_save(self) -> bool:
+        """``save()``, keeping what it returns; a refusal is shown where it belongs and ``False``
+        returned, with the dialog left as it was typed."""
         try:
             self.result_value = self.save()
         except FieldError as exc:
             self.show_error(exc.key, exc.message)
-            return
+            return False
         except StorageError as exc:
             self.show_error(self.place_of(exc.message), exc.message)
-            return
-        super().accept()
+            return False
+        return True
+
+    def accept(self) -> None:
+        self.clear_errors()
+        if self.try_save():
+            super().accept()
 
     @property
     def accepted_ok(self) -> bool:

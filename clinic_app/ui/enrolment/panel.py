@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ...domain import applications as ap
 from ...domain import programme_status as ps
@@ -22,7 +21,7 @@ from ...storage import risk as risk_store
 from ...storage import settings
 from ...storage.errors import StorageError
 from .. import messages
-from ..style import set_role
+from ..widgets import Lines
 from .agreement_dialog import RENEW, SIGN, VIEW, AgreementDialog
 from .application_dialogs import (ApplicationDialog, FinalReviewDialog, InitialReviewDialog,
                                   SendToOfficeDialog, missing_text, outcome_text)
@@ -30,9 +29,6 @@ from .card_dialog import LOST, REISSUE, CardDialog
 from .common import BLANK, fill_table, make_table, shown
 from .risk_dialogs import CLEAR, FLAG, RiskDialog, WorseningDialog
 from .status_dialog import StatusChangeDialog
-
-OK_STYLE = "color: #2e7d32;"
-STATUS_STYLE = "font-size: 13pt; font-weight: bold; color: #1d4f91;"
 
 # action key -> button text, in the order they are laid out in their section
 APPLICATION_ACTIONS = {"apply": "受理申请…", "reapply": "重新申请…", "initial": "初审…",
@@ -100,37 +96,6 @@ def event_reason(event: dict) -> str:
     return BLANK
 
 
-class _Lines(QWidget):
-    """A column of labels refilled on every reload; each line has its own style."""
-
-    def __init__(self, name: str):
-        super().__init__()
-        self.setObjectName(name)
-        self.column = QVBoxLayout(self)
-        self.column.setContentsMargins(0, 0, 0, 0)
-        self.column.setSpacing(3)
-        self.labels: list[QLabel] = []
-
-    def set_lines(self, lines: list[tuple[str, str]]) -> None:
-        for label in self.labels:
-            label.deleteLater()
-        self.labels = []
-        for text, role in lines:
-            label = QLabel(text)
-            label.setWordWrap(True)
-            if role == "ok":
-                label.setStyleSheet(OK_STYLE)
-            elif role == "status":
-                label.setStyleSheet(STATUS_STYLE)
-            elif role:
-                set_role(label, role)
-            self.column.addWidget(label)
-            self.labels.append(label)
-
-    def text(self) -> str:
-        return "\n".join(label.text() for label in self.labels)
-
-
 class EnrolmentPanel(QWidget):
     changed = Signal()
 
@@ -147,17 +112,17 @@ class EnrolmentPanel(QWidget):
 
     # --- building ------------------------------------------------------------------------
     def _build(self) -> None:
-        self.eligibility = _Lines("eligibility")
-        self.status = _Lines("status")
-        self.rounds = _Lines("rounds")
+        self.eligibility = Lines("eligibility")
+        self.status = Lines("status")
+        self.rounds = Lines("rounds")
         self.history = make_table(("日期", "变更", "原因", "备注", "登记人"), "history", (3,))
-        self.agreement = _Lines("agreement")
+        self.agreement = Lines("agreement")
         self.agreements_table = make_table(("签订日期", "有效期至", "定点医院", "类型"), "agreements", (2,))
-        self.card = _Lines("card")
+        self.card = Lines("card")
         self.cards_table = make_table(("编号", "发卡日期", "状态", "挂失日期"), "cards")
-        self.risk = _Lines("risk")
+        self.risk = Lines("risk")
         self.risk_table = make_table(("评估日期", "等级", "评估人", "备注"), "risk_history", (3,))
-        self.flags = _Lines("flags")
+        self.flags = Lines("flags")
         self.flags_table = make_table(("标记日期", "说明", "解除日期", "解除说明"), "flags", (1, 3))
 
         layout = QVBoxLayout(self)
