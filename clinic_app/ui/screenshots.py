@@ -32,6 +32,24 @@ def _grab(widget, out: Path, name: str, size=None) -> Path:
     return path
 
 
+def _grab_dashboard(session, out: Path) -> Path:
+    """The dashboard loads off the UI thread: wait for it before taking the picture."""
+    import time
+
+    from .dashboard import DashboardWindow
+
+    window = DashboardWindow(session)
+    window.resize(1100, 700)
+    window.show()
+    deadline = time.monotonic() + 20
+    while window.loading and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    path = _grab(window, out, "15_dashboard")
+    window.hide()
+    return path
+
+
 def save_all(out: Path) -> list[Path]:
     from ..storage import demo
     from .login import LoginDialog
@@ -105,6 +123,7 @@ def save_all(out: Path) -> list[Path]:
 
     saved.append(_grab(CatalogueDialog(session), out, "13_catalogue", (1100, 700)))
     saved.append(_grab(StockWindow(session), out, "14_stock", (1100, 700)))
+    saved.append(_grab_dashboard(session, out))
     window.lock()
     saved.append(_grab(window, out, "10_locked", (1200, 760)))
     saved.sort(key=lambda p: p.name)
