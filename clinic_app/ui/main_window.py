@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         project_menu = build_project_menu(self, bar)
         project_menu.addSeparator()
         self.stock_action = self._action(project_menu, "药品库存…", self.open_stock)
+        self.dashboard_action = self._action(project_menu, "统计图表…", self.open_dashboard)
         admin_menu = bar.addMenu("管理(&A)")
         self.accounts_action = self._action(admin_menu, "用户管理…", self.open_accounts, enabled=is_admin)
         self._action(admin_menu, "设置…", self.open_settings, enabled=is_admin)
@@ -148,6 +149,20 @@ class MainWindow(QMainWindow):
             window.reload()
         else:
             window = self.stock_window = StockWindow(self.session, self)
+            window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def open_dashboard(self):
+        """统计图表: one window at a time, not modal; asking again brings it to the front, recounted."""
+        from .dashboard import DashboardWindow
+
+        window = getattr(self, "dashboard_window", None)
+        if window is not None and window.isVisible():
+            window.reload()
+        else:
+            window = self.dashboard_window = DashboardWindow(self.session, self)
             window.show()
         window.raise_()
         window.activateWindow()
