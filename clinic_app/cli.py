@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     shots.add_argument("--out", metavar="DIR", default="screenshots")
     _add_print_parser(sub)
     _add_import_parser(sub)
+    _add_ledger_parsers(sub)
     return parser
 
 
@@ -299,6 +300,110 @@ def _import_register(args) -> int:
 
 
 COMMANDS["import-register"] = _import_register
+
+
+# --- the quarterly ledger: export-ledger, close-quarter, reopen-quarter --------------------------
+# Closing and reopening change what may be recorded, so they need an account: --user names it and
+# the password is read from --password, else asked for on a terminal, else read from the first
+# line of standard input (``echo "$PW" | clinic-app close-quarter …``). Exporting needs none, like
+# printing; the export is recorded in the audit trail either way.
+
+def _add_ledger_parsers(sub) -> None:
+    export = sub.add_parser("export-ledger", help="导出季度台账（Excel、CSV、PDF 和校验清单）到文件夹（如U盘）")
+    _add_db(export, required=True)
+    export.add_argument("--quarter", required=True, metavar="Q", help="季度，如 2026Q3")
+    export.add_argument("--out", required=True, metavar="DIR", help="导出到的文件夹，其中生成 <单位代码>_<季度>/")
+    export.add_argument("--replace", action="store_true", help="已有同名台账文件夹时替换它")
+    close = sub.add_parser("close-quarter", help="季度结账（须先导出台账）")
+    _add_db(close, required=True)
+    close.add_argument("--quarter", required=True, metavar="Q", help="季度，如 2026Q3")
+    close.add_argument("--package", metavar="DIR", help="核对该文件夹即最近一次导出的台账（可选）")
+    _add_login(close)
+    reopen = sub.add_parser("reopen-quarter", help="重新开账（仅管理员，须写明原因）")
+    _add_db(reopen, required=True)
+    reopen.add_argument("--quarter", required=True, metavar="Q", help="季度，如 2026Q3")
+    reopen.add_argument("--reason", required=True, help="重新开账的原因")
+    _add_login(reopen)
+
+
+def _add_login(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", required=True, metavar="USERNAME", help="用户名")
+    parser.add_argument("--password", help="密码（不建议：会留在命令历史中；省略时从终端询问或从标准输入读取一行）")
+
+
+def _password(args) -> str:
+    if args.password is not None:
+        return args.password
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("密码：")
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def _ledger_db(args):
+    from .storage.db import open_database
+
+    if not Path(args.db).exists():
+        print(f"找不到数据库文件：{args.db}", file=sys.stderr)
+        return None
+    return open_database(args.db)
+
+
+def _export_ledger(args) -> int:
+    from .exchange.ledger_export import export_ledger
+    from .storage.errors import StorageError
+
+    db = _ledger_db(args)
+    if db is None:
+        return 2
+    try:
+        path = export_ledger(db, args.quarter, Path(args.out), replace=args.replace)
+    except StorageError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        db.conn.close()
+    print(path)
+    return 0
+
+
+def _quarter_command(args, action) -> int:
+    """Log in, then ``action(db, user)``; prints the quarter's new state."""
+    from .storage import accounts
+    from .storage.errors import StorageError
+
+    db = _ledger_db(args)
+    if db is None:
+        return 2
+    try:
+        user = accounts.authenticate(db, args.user, _password(args))
+        info = action(db, user)
+    except StorageError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        db.conn.close()
+    print(f"{info['label']}：{'已结账' if info['closed'] else '未结账（已重新开账）'}")
+    return 0
+
+
+def _close_quarter(args) -> int:
+    from .storage import quarters
+
+    return _quarter_command(args, lambda db, user: quarters.close(db, args.quarter, user, args.package))
+
+
+def _reopen_quarter(args) -> int:
+    from .storage import quarters
+
+    return _quarter_command(args, lambda db, user: quarters.reopen(db, args.quarter, args.reason, user))
+
+
+COMMANDS["export-ledger"] = _export_ledger
+COMMANDS["close-quarter"] = _close_quarter
+COMMANDS["reopen-quarter"] = _reopen_quarter
 
 
 if __name__ == "__main__":

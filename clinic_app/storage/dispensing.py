@@ -14,7 +14,7 @@ from ..domain import cost_split, roles, supply
 from ..domain import programme_status as ps
 from ..domain.errors import ValidationError
 from ..domain.money import yuan
-from . import accounts, agreements, audit, cards, catalogue, clock, patients, settings, stock
+from . import accounts, agreements, audit, cards, catalogue, clock, patients, quarters, settings, stock
 from .errors import StorageError
 
 DISPENSE, VOID = "dispense", "void"
@@ -125,6 +125,9 @@ def quote(db, patient_id: int, date: str, lines: list[dict], insurance_fen: int 
     reason = refusal(db, patient_id, date)
     if reason:
         result.problems.append(reason)
+    closed = quarters.closed_refusal(db, day)  # a closed quarter takes no new collections
+    if closed:
+        result.problems.append(closed)
     if day > clock.today():
         result.problems.append("领药日期不能晚于今天")
     if not lines:
@@ -349,6 +352,10 @@ def void(db, dispensing_id: int, reason: str, authoriser_id: int, password: str,
     date = date or clock.today().isoformat()
     if date < original["date"]:
         raise StorageError("作废日期不能早于原领药日期")
+    # An entry of a closed quarter may be voided, dated in an open one: the adjustment lands there.
+    closed = quarters.closed_refusal(db, _day(date, "作废日期"), "作废")
+    if closed:
+        raise StorageError(closed)
     now = clock.now()
     entry = {
         "patient_id": original["patient_id"], "kind": VOID, "date": date, "card_id": original["card_id"],
