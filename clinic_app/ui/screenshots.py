@@ -32,19 +32,24 @@ def _grab(widget, out: Path, name: str, size=None) -> Path:
     return path
 
 
-def _grab_dashboard(session, out: Path) -> Path:
-    """The dashboard loads off the UI thread: wait for it before taking the picture."""
+def _wait_until_loaded(window, seconds: float = 20) -> None:
+    """Windows that load off the UI thread: wait for them before taking the picture."""
     import time
 
+    deadline = time.monotonic() + seconds
+    while getattr(window, "loading", False) and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    QApplication.processEvents()
+
+
+def _grab_dashboard(session, out: Path) -> Path:
     from .dashboard import DashboardWindow
 
     window = DashboardWindow(session)
     window.resize(1100, 700)
     window.show()
-    deadline = time.monotonic() + 20
-    while window.loading and time.monotonic() < deadline:
-        QApplication.processEvents()
-        time.sleep(0.02)
+    _wait_until_loaded(window)
     path = _grab(window, out, "15_dashboard")
     window.hide()
     return path
@@ -113,6 +118,7 @@ def save_all(out: Path) -> list[Path]:
 
     saved.append(_grab(AccountsDialog(session), out, "09_accounts"))
     lists = WorkListsWindow(session)
+    _wait_until_loaded(lists)
     for index in range(lists.tabs.count()):
         lists.tabs.setCurrentIndex(index)
         saved.append(_grab(lists, out, f"11_work_list_{index + 1}", (1100, 640)))

@@ -28,13 +28,16 @@ def answers(monkeypatch):
         monkeypatch.setattr(cls, "_show_info", lambda self, title, text: shown.append((title, text)))
         monkeypatch.setattr(cls, "_show_error", lambda self, title, text: shown.append((title, text)))
     monkeypatch.setattr(PlacesTab, "_confirm", lambda self, title, text: True)
+    monkeypatch.setattr(ListTab, "_confirm", lambda self, title, text: shown.append((title, text)) and False)
     return shown
 
 
 def _window(qtbot, session, today=TODAY) -> WorkListsWindow:
+    """The window with every list in (the follow-up lists load off the UI thread)."""
     window = WorkListsWindow(session, today=today)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=10_000)
     return window
 
 
@@ -209,7 +212,8 @@ def test_paused_and_worsening_lists(qtbot, session, answers):
     risk.flag_worsening(db, pid, "2026-11-20", "夜间打砸")
     window = _window(qtbot, session)
     paused = window.page("paused")
-    assert _column(paused, "姓名") == ["住院者"] and _column(paused, "项目状态") == ["住院暂停"]
+    assert _column(paused, "姓名") == ["住院者"]
+    assert _column(paused, "入院日期") == ["2026-11-20"] and _column(paused, "住院天数") == ["2"]
     worsening = window.page("worsening")
     assert _column(worsening, "姓名") == ["住院者"]
     assert _column(worsening, "监护人联系方式") == ["13900001111"]

@@ -12,11 +12,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ...domain import roles
+from ...domain import adherence, roles
 from ...documents import card_layout as CL
-from ...storage import card_rows, cards, clock, dispensing, patients
-from ..enrolment.panel import _Lines
+from ...storage import card_rows, cards, clock, dispensing, followup, patients, settings
 from ..style import set_role
+from ..widgets import Lines
 from . import text
 from .dialog import DispensingDialog
 from .printing import CARD, NEW_ROWS, SLIP, CardPrinter
@@ -58,9 +58,9 @@ class DispensingPanel(QWidget):
 
     # --- building ------------------------------------------------------------------------
     def _build(self) -> None:
-        self.status = _Lines("dispensing_status")
-        self.cover = _Lines("cover")
-        self.card_state = _Lines("card_pages")
+        self.status = Lines("dispensing_status")
+        self.cover = Lines("cover")
+        self.card_state = Lines("card_pages")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -138,11 +138,18 @@ class DispensingPanel(QWidget):
     def _show_status(self) -> None:
         lines = [(f"不能领药：{self.refusal}", "error") if self.refusal else ("可以领药", "ok")]
         lines.append(text.appointment_text(dispensing.next_appointment(self.db, self.patient_id), self.today))
+        lines.append(self._adherence_line())
         self.status.set_lines(lines)
         covers = dispensing.cover_by_drug(self.db, self.patient_id, self.today)
         self.cover.set_lines([("各药品剩余可用天数：", "hint")]
                              + [(text.cover_text(c), "" if c["days_left"] > 7 else "warning") for c in covers]
                              if covers else [("暂无可用药品（尚无有效领药记录）", "hint")])
+
+    def _adherence_line(self) -> tuple[str, str]:
+        """近12个月服药依从性 (hospital days left out), red below the setting's line."""
+        result = followup.adherence_for(self.db, self.patient_id, self.today)
+        low = adherence.below(result, settings.get(self.db, "adherence_threshold_percent"))
+        return f"近{followup.ADHERENCE_MONTHS}个月服药依从性：{adherence.label(result)}", "error" if low else ""
 
     def _show_card(self) -> None:
         card = self.current_card

@@ -12,12 +12,17 @@ from dataclasses import dataclass, field
 
 from ...domain import idnumber
 from ...domain import programme_status as ps
-from ...domain import risk as risk_rules
 from ...domain import workcalendar as wc
-from ...storage import agreements, applications, programme, risk, settings
+from ...storage import agreements, applications, programme, settings
 
 OVERDUE, DUE_SOON, OK = wc.OVERDUE, wc.DUE_SOON, wc.OK
 NO_DEADLINE = "—"
+
+
+# On paper a long header is broken in two, so its column is as narrow as its values.
+PRINT_HEADERS = {"应取药日期": "应取药\n日期", "救助卡编号": "救助卡\n编号", "监护人联系方式": "监护人\n联系方式",
+                 "约定取药日期": "约定取药\n日期", "年审到期日": "年审\n到期日", "协议有效期至": "协议\n有效期至",
+                 "已持续（天）": "已持续\n（天）", "危险性评估": "危险性\n评估", "复审通过日期": "复审通过\n日期"}
 
 
 @dataclass
@@ -39,6 +44,15 @@ class ListContent:
     rows: list[Row] = field(default_factory=list)
     state_column: int | None = None  # the cell coloured strongest
     summary: str = ""  # after the count, e.g. "已逾期 2，即将到期 1"
+    heading: str = ""  # what the list is, with the settings it follows, e.g. "超过 7 天未领药的在册患者"
+    exchange: bool = False  # handed to 综治办 and 派出所 (六): printed with followup_pdf.EXCHANGE_NOTICE
+    as_of: str = ""  # the day the list was drawn up for
+    print_columns: tuple[str, ...] | None = None  # the headers printed on A4 (None: all of them)
+
+    def printed(self, headers: list[str], rows: list[list]) -> tuple[list[str], list[list]]:
+        """The columns that go on paper, with headers broken to fit a narrow column."""
+        keep = [i for i, h in enumerate(headers) if self.print_columns is None or h in self.print_columns]
+        return [PRINT_HEADERS.get(headers[i], headers[i]) for i in keep], [[row[i] for i in keep] for row in rows]
 
     @property
     def count_text(self) -> str:
@@ -82,7 +96,7 @@ def deadlines(db, today: dt.date) -> ListContent:
             app["step"], app["due"] or NO_DEADLINE, label, _text(app["note"])],
             state if state in (OVERDUE, DUE_SOON) else None))
     return ListContent("deadlines", "审核期限", DEADLINE_HEADERS, rows, DEADLINE_HEADERS.index("状态"),
-                       _count_states(rows))
+                       _count_states(rows), as_of=today.isoformat())
 
 
 # --- 名额与候补 ----------------------------------------------------------------------------
@@ -134,43 +148,12 @@ def expiring_agreements(db, today: dt.date) -> ListContent:
              f"{warn} 天内到期 {len(rows) - expired}" if len(rows) > expired else ""]
     summary = "，".join(p for p in parts if p)
     return ListContent("agreements", "协议到期", AGREEMENT_HEADERS, rows,
-                       AGREEMENT_HEADERS.index("剩余天数"), summary)
+                       AGREEMENT_HEADERS.index("剩余天数"), summary, as_of=today.isoformat())
 
 
-# --- 住院暂停 ------------------------------------------------------------------------------
-
-PAUSED_HEADERS = ("姓名", "身份证号", "镇（街）", "复审通过日期", "项目状态")
-
-
-def paused(db) -> ListContent:
-    """Patients in hospital: dispensing paused, place kept until discharge (五、(一)8)."""
-    rows = [Row(p["id"], [_text(p["name"]), _mask(p["id_number"]), _text(p["town"]),
-                          _text(p["approved_date"]), ps.STATUS_LABELS[ps.PAUSED]])
-            for p in programme.patients_with_status(db, ps.PAUSED)]
-    return ListContent("paused", "住院暂停", PAUSED_HEADERS, rows)
-
-
-# --- 病情加重 ------------------------------------------------------------------------------
-
-WORSENING_HEADERS = ("标记日期", "已持续（天）", "姓名", "性别", "身份证号", "家庭住址", "危险性评估",
-                     "监护人", "监护人联系方式", "说明")
-
-
-def _address(flag: dict) -> str:
-    address = _text(flag.get("address"))
+def _address(row: dict) -> str:
+    """The home address, or town and village when none was recorded."""
+    address = _text(row.get("address"))
     if address:
         return address
-    return "".join(_text(flag.get(k)) for k in ("town", "village"))
-
-
-def worsening(db, today: dt.date) -> ListContent:
-    """Open worsening flags, oldest first, with what 综治办 and 派出所 need (六): who, where, how
-    dangerous, and whom to call."""
-    rows = []
-    for f in risk.open_flags(db):
-        level = f.get("level")
-        rows.append(Row(f["patient_id"], [
-            f["date"], risk.days_open(f, today), _text(f["name"]), _text(f["sex"]), _mask(f["id_number"]),
-            _address(f), risk_rules.label(level) if level is not None else "未评估",
-            _text(f["guardian_name"]), _text(f["guardian_phone"]), _text(f["note"])]))
-    return ListContent("worsening", "病情加重", WORSENING_HEADERS, rows)
+    return "".join(_text(row.get(k)) for k in ("town", "village"))

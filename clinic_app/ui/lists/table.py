@@ -1,20 +1,25 @@
-"""One work list on screen: a count, a sortable read-only table, 打开 and 导出Excel….
+"""One work list on screen: what it is, a count, a sortable read-only table, 打开患者, 打印… and
+导出Excel….
 
-Enter or a double-click opens the patient; the export writes the rows in the order shown, off the
-UI thread, and records the export in the audit trail once the file is written.
+Enter or a double-click opens the patient. A list may load off the UI thread (``background=True``:
+the loader gets a connection of the worker's own, opened and closed there — the UI thread's
+connection is never used from a worker). Printing and the export write the rows in the order
+shown, off the UI thread with a busy bar, and record themselves in the audit trail on the UI
+thread once the file is written.
 """
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from ...exchange.lists_xlsx import write_list_xlsx
 from ...storage import audit
+from ...storage.db import connect
 from .. import messages
 from ..style import set_role
 from ..worker import run_in_background
@@ -23,10 +28,32 @@ from .content import DUE_SOON, OVERDUE, ListContent
 PATIENT_ROLE = Qt.UserRole
 SORT_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2  # index into ListContent.rows
+MAX_COLUMN_WIDTH = 320  # px: the full text is in the tooltip
 _OPEN_KEYS = (Qt.Key_Return, Qt.Key_Enter)
 
 STATE_TEXT = {OVERDUE: QColor("#c62828"), DUE_SOON: QColor("#b25e00")}
 STATE_BACKGROUND = {OVERDUE: QColor("#fdecea"), DUE_SOON: QColor("#fff3e0")}
+
+
+EXPORT_TEXT, PRINT_TEXT = "导出Excel…", "打印…"
+
+
+def load_on_own_connection(db_path, loader) -> ListContent:
+    """``loader(db)`` on a connection opened for it and closed after (runs on a pool thread)."""
+    db = connect(db_path)
+    try:
+        return loader(db)
+    finally:
+        db.conn.close()
+
+
+def write_list_pdf(path: Path, title: str, subtitle: str, headers, rows, exchange: bool = False) -> Path:
+    """The list as a landscape A4 table, with the exchange notice when it goes to 综治办 and 派出所
+    (reportlab is imported here, on the worker thread)."""
+    from ...documents.followup_pdf import EXCHANGE_NOTICE, render_list_pdf
+
+    render_list_pdf(path, title, subtitle, headers, rows, notice=EXCHANGE_NOTICE if exchange else None)
+    return path
 
 
 def _sortable(value):
@@ -35,38 +62,66 @@ def _sortable(value):
 
 
 class ListTab(QWidget):
-    """Shows one ``ListContent``. ``loader()`` returns it afresh on each refresh."""
+    """Shows one ``ListContent``, loaded afresh on each refresh: ``loader()`` on the UI thread, or
+    with ``background=True`` ``loader(db)`` on a worker thread with a connection of its own."""
 
     patient_opened = Signal(int)
     exported = Signal(object)  # the path, once written and audited
+    printed = Signal(object)  # the PDF's path, once written and audited
+    loaded = Signal()  # new content is shown (or loading failed)
 
-    def __init__(self, session, loader, parent=None, open_patient=None, hint: str = ""):
+    def __init__(self, session, loader, parent=None, open_patient=None, hint: str = "", *,
+                 background: bool = False):
         super().__init__(parent)
         self.session = session
         self.loader = loader
+        self.background = background
         self.open_patient_fn = open_patient
         self.content: ListContent | None = None
+        self.loading = False
         self.exporting = False
+        self.printing = False
+        self.load_error: Exception | None = None
+        self._generation = 0
         self._build(hint)
 
     # --- building ------------------------------------------------------------------------
     def _build(self, hint: str) -> None:
+        self.heading_label = QLabel()
+        self.heading_label.setWordWrap(True)
+        self.heading_label.setVisible(False)
+        self.heading_label.setStyleSheet("font-weight: bold;")
         self.hint_label = QLabel(hint)
         self.hint_label.setWordWrap(True)
         self.hint_label.setVisible(bool(hint))
         set_role(self.hint_label, "hint")
         self.count_label = QLabel()
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # "working", no percentage
+        self.busy.setTextVisible(False)
+        self.busy.setFixedWidth(110)
+        self.busy.setMaximumHeight(14)
+        self.busy.setVisible(False)
+        self.state_label = QLabel()
+        set_role(self.state_label, "hint")
         self.open_button = QPushButton("打开患者")
         self.open_button.setToolTip("打开所选患者（回车或双击）")
         self.open_button.clicked.connect(self.open_selected)
-        self.export_button = QPushButton("导出Excel…")
+        self.print_button = QPushButton(PRINT_TEXT)
+        self.print_button.setToolTip("把当前清单按显示顺序生成A4横向PDF打印件（身份证号已遮蔽，将记入审计记录；"
+                                     "放不下的长列不打印，完整内容请导出Excel）")
+        self.print_button.clicked.connect(self.print_list)
+        self.export_button = QPushButton(EXPORT_TEXT)
         self.export_button.setToolTip("把当前清单按显示顺序导出为Excel文件（身份证号已遮蔽，将记入审计记录）")
         self.export_button.clicked.connect(self.export)
-        for button in (self.open_button, self.export_button):
+        for button in (self.open_button, self.print_button, self.export_button):
             button.setAutoDefault(False)
         top = QHBoxLayout()
-        top.addWidget(self.count_label, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.busy)
+        top.addWidget(self.state_label, 1)
         top.addWidget(self.open_button)
+        top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         self.top_layout = top
 
@@ -89,13 +144,43 @@ class ListTab(QWidget):
         self.table.installEventFilter(self)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading_label)
         layout.addWidget(self.hint_label)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        self._enable()
 
     # --- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.show_content(self.loader())
+        """Load the list again; in the background the newest request wins if several overlap."""
+        if not self.background:
+            self.show_content(self.loader())
+            self.loaded.emit()
+            return
+        self._generation += 1
+        generation, db_path, loader = self._generation, self.session.db_path, self.loader
+
+        def job():
+            try:
+                return generation, load_on_own_connection(db_path, loader), None
+            except Exception as exc:  # shown in the tab, not raised on the pool thread
+                return generation, None, exc
+
+        self.loading = True
+        self._enable()
+        run_in_background(job, self._loaded)
+
+    def _loaded(self, result) -> None:
+        generation, content, error = result
+        if generation != self._generation:
+            return  # a newer refresh is on its way
+        self.loading = False
+        self.load_error = error
+        if error is None:
+            self.show_content(content)
+        else:
+            self._enable()
+        self.loaded.emit()
 
     def show_content(self, content: ListContent) -> None:
         selected = self.selected_patient_id()
@@ -126,12 +211,39 @@ class ListTab(QWidget):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):  # a long address or note is not a whole screen
+            header.resizeSection(column, min(header.sectionSize(column), MAX_COLUMN_WIDTH))
+        self.heading_label.setText(content.heading)
+        self.heading_label.setVisible(bool(content.heading))
         self.count_label.setText(content.count_text)
-        has_rows = bool(content.rows)
-        self.open_button.setEnabled(has_rows and self.open_patient_fn is not None)
-        self.export_button.setEnabled(has_rows and not self.exporting)
+        self._enable()
         if selected is not None:
             self.select_patient(selected)
+
+    def _enable(self) -> None:
+        """Buttons, the busy bar and the state line follow what is going on."""
+        has_rows = bool(self.content and self.content.rows)
+        self.open_button.setEnabled(has_rows and self.open_patient_fn is not None)
+        self.export_button.setEnabled(has_rows and not self.exporting and not self.loading)
+        self.print_button.setEnabled(self.content is not None and not self.printing and not self.loading)
+        self.export_button.setText("正在导出…" if self.exporting else EXPORT_TEXT)
+        self.print_button.setText("正在生成…" if self.printing else PRINT_TEXT)
+        self.busy.setVisible(self.loading or self.exporting or self.printing)
+        if self.loading:
+            state, role = "正在读取清单…", "hint"
+        elif self.load_error is not None:
+            state, role = f"读取失败：{getattr(self.load_error, 'message', None) or self.load_error}", "error"
+        elif self.printing:
+            state, role = "正在生成打印文件…", "hint"
+        elif self.exporting:
+            state, role = "正在导出…", "hint"
+        else:
+            state, role = "", "hint"
+        self.state_label.setText(state)
+        set_role(self.state_label, role)
+        if self.content is None:
+            self.count_label.setText("")
 
     # --- what is shown -------------------------------------------------------------------
     def row_count(self) -> int:
@@ -142,6 +254,9 @@ class ListTab(QWidget):
         numbers stay numbers."""
         rows = self.content.rows if self.content else []
         return [list(rows[self.model.item(r, 0).data(ROW_ROLE)].cells) for r in range(self.model.rowCount())]
+
+    def visible_patient_ids(self) -> list[int]:
+        return [self.patient_id_at(r) for r in range(self.model.rowCount())]
 
     def cell_text(self, row: int, column: int) -> str:
         return self.model.item(row, column).text()
@@ -180,6 +295,24 @@ class ListTab(QWidget):
         self.patient_opened.emit(patient_id)
         return self.open_patient_fn(patient_id)
 
+    # --- the file's header line ----------------------------------------------------------
+    def _subtitle(self, who: str, when: str | None = None, between: str = "　") -> str:
+        """What the list is, then whose, as of when, how many, and who wrote the file."""
+        content = self.content
+        parts = [f"单位：{self.session.clinic.get('name', '')}"]
+        if content.as_of:
+            parts.append(f"截至 {content.as_of}")
+        parts += [f"共 {self.row_count()} 名", f"{who}：{self.session.user['display_name']}"]
+        if when:
+            parts.append(f"{when}：{dt.datetime.now():%Y-%m-%d %H:%M}")
+        return between.join(p for p in (content.heading, "　".join(parts)) if p)
+
+    def _audit(self, action: str, verb: str, path: Path, title: str, patient_ids: list[int]) -> None:
+        audit.record(self.session.db, action, "work_list", title,
+                     f"{verb}工作清单“{title}”（{len(patient_ids)} 名）：{path.name}",
+                     detail={"file": str(path), "patient_ids": patient_ids, "rows": len(patient_ids)},
+                     user=self.session.user)
+
     # --- export --------------------------------------------------------------------------
     def default_export_name(self) -> str:
         return f"{self.content.title}_{dt.date.today():%Y%m%d}.xlsx"
@@ -194,39 +327,84 @@ class ListTab(QWidget):
         return path if path.suffix.lower() == ".xlsx" else path.with_suffix(".xlsx")
 
     def export(self) -> None:
-        if not self.content or not self.content.rows or self.exporting:
+        if not self.content or not self.content.rows or self.exporting or self.loading:
             return
         path = self.choose_export_path()
         if path is None:
             return
         title, headers = self.content.title, list(self.content.headers)
         rows = self.visible_rows()
-        patient_ids = [self.patient_id_at(r) for r in range(self.model.rowCount())]
-        subtitle = (f"单位：{self.session.clinic.get('name', '')}　导出人：{self.session.user['display_name']}"
-                    f"　导出时间：{dt.datetime.now():%Y-%m-%d %H:%M}")
+        patient_ids = self.visible_patient_ids()
+        subtitle = self._subtitle("导出人", "导出时间")
         self.exporting = True
-        self.export_button.setEnabled(False)
-        self.export_button.setText("正在导出…")
+        self._enable()
         run_in_background(lambda: write_list_xlsx(path, title, headers, rows, subtitle),
                           lambda _result: self._exported(path, title, patient_ids),
                           self._export_failed)
 
-    def _export_done(self) -> None:
-        self.exporting = False
-        self.export_button.setText("导出Excel…")
-        self.export_button.setEnabled(bool(self.content and self.content.rows))
-
     def _exported(self, path: Path, title: str, patient_ids: list[int]) -> None:
-        self._export_done()
-        audit.record(self.session.db, audit.EXPORT, "work_list", title,
-                     f"导出工作清单“{title}”（{len(patient_ids)} 名）：{path.name}",
-                     detail={"file": str(path), "patient_ids": patient_ids}, user=self.session.user)
+        self.exporting = False
+        self._enable()
+        self._audit(audit.EXPORT, "导出", path, title, patient_ids)
         self.exported.emit(path)
         self._show_info("导出完成", f"已导出 {len(patient_ids)} 名到：\n{path}")
 
     def _export_failed(self, exc) -> None:
-        self._export_done()
+        self.exporting = False
+        self._enable()
         self._show_error("导出失败", f"无法写入文件：{getattr(exc, 'strerror', None) or exc}")
+
+    # --- printing ------------------------------------------------------------------------
+    def default_print_name(self) -> str:
+        return f"{self.content.title}_{dt.date.today():%Y%m%d}.pdf"
+
+    def choose_print_path(self) -> Path | None:
+        """Ask where to save the printout; tests replace this."""
+        path, _filter = QFileDialog.getSaveFileName(self, f"打印“{self.content.title}”",
+                                                    self.default_print_name(), "PDF 文件（打印用） (*.pdf)")
+        if not path:
+            return None
+        path = Path(path)
+        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+
+    def print_list(self) -> bool:
+        """Write the list as shown to a PDF on a worker thread; False when nothing was started."""
+        if self.content is None or self.printing or self.loading:
+            return False
+        path = self.choose_print_path()
+        if path is None:
+            return False
+        content = self.content
+        title, exchange = content.title, content.exchange
+        headers, rows = content.printed(list(content.headers), self.visible_rows())
+        patient_ids = self.visible_patient_ids()
+        subtitle = self._subtitle("打印人", between="\n")  # the print time is in every page's footer
+        self.printing = True
+        self._enable()
+        run_in_background(lambda: write_list_pdf(path, title, subtitle, headers, rows, exchange),
+                          lambda _result: self._printed(path, title, patient_ids), self._print_failed)
+        return True
+
+    def _printed(self, path: Path, title: str, patient_ids: list[int]) -> None:
+        self.printing = False
+        self._enable()
+        self._audit(audit.PRINT, "打印", path, title, patient_ids)
+        self.printed.emit(path)
+        if self._confirm("打印文件已生成", f"已把“{title}”（{len(patient_ids)} 名）保存到：\n{path}\n\n"
+                                          "现在打开并打印吗？"):
+            self._open_file(path)
+
+    def _print_failed(self, exc) -> None:
+        self.printing = False
+        self._enable()
+        self._show_error("打印失败", f"打印文件没有生成：{getattr(exc, 'strerror', None) or exc}")
+
+    # --- dialogs (tests replace these) ---------------------------------------------------
+    def _open_file(self, path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _confirm(self, title: str, text: str) -> bool:
+        return messages.confirm(self, title, text)
 
     def _show_info(self, title: str, text: str) -> None:
         messages.info(self, title, text)
