@@ -87,6 +87,13 @@ def _patients(db) -> list[dict]:
     return [r for r in rows if r["since"]]
 
 
+def _oral_specs(db) -> list[dict]:
+    """Daily tablets of the programme's antipsychotics: injections are given every few weeks, which
+    a daily-dose demo regimen would misrepresent."""
+    return [s for s in catalogue.specs(db) if s["programme_pays"] and s["drug_class"] in ANTIPSYCHOTIC_CLASSES
+            and "注射" not in s["name"] and s["units_per_pack"] > 1]
+
+
 def _demo_settings(db, start: dt.date) -> None:
     """A demo clinic shows every fund: a disability subsidy rule and quarterly pre-allocations."""
     if settings.get(db, "disability_subsidy_percent") == 0:
@@ -114,10 +121,10 @@ def write_demo_dispensing(db, months: int, seed: int) -> int:
         return 0
     today = clock.today()
     start = today - dt.timedelta(days=months * 30)
-    specs = [s for s in catalogue.specs(db) if s["programme_pays"] and s["drug_class"] in ANTIPSYCHOTIC_CLASSES]
+    specs = _oral_specs(db)
     if not specs:
         catalogue.load_sample_specs(db, (start - dt.timedelta(days=30)).isoformat())
-        specs = [s for s in catalogue.specs(db) if s["programme_pays"] and s["drug_class"] in ANTIPSYCHOTIC_CLASSES]
+        specs = _oral_specs(db)
     prices = {s["id"]: catalogue.price_on(db, s["id"], start.isoformat()) for s in specs}
     users = dict(db.execute("SELECT username, id FROM users").fetchall())
     doctor, dispenser = users.get("yisheng"), users.get("jingfang")
