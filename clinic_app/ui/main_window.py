@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         project_menu.addSeparator()
         self.stock_action = self._action(project_menu, "药品库存…", self.open_stock)
         self.dashboard_action = self._action(project_menu, "统计图表…", self.open_dashboard)
+        self.ledger_action = self._action(project_menu, "季度台账与上报…", self.open_ledger)
         admin_menu = bar.addMenu("管理(&A)")
         self.accounts_action = self._action(admin_menu, "用户管理…", self.open_accounts, enabled=is_admin)
         self._action(admin_menu, "设置…", self.open_settings, enabled=is_admin)
@@ -163,6 +164,21 @@ class MainWindow(QMainWindow):
             window.reload()
         else:
             window = self.dashboard_window = DashboardWindow(self.session, self)
+            window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def open_ledger(self):
+        """季度台账与上报: one window at a time, not modal; asking again brings it to the front, reread."""
+        from .ledger_window import LedgerWindow
+
+        window = getattr(self, "ledger_window", None)
+        if window is not None and window.isVisible():
+            if not window.exporting:
+                window.reload()
+        else:
+            window = self.ledger_window = LedgerWindow(self.session, self)
             window.show()
         window.raise_()
         window.activateWindow()
