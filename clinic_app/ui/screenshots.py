@@ -130,6 +130,14 @@ def save_all(out: Path) -> list[Path]:
     saved.append(_grab(CatalogueDialog(session), out, "13_catalogue", (1100, 700)))
     saved.append(_grab(StockWindow(session), out, "14_stock", (1100, 700)))
     saved.append(_grab_dashboard(session, out))
+    from .ledger_window import LedgerWindow
+
+    ledger = LedgerWindow(session)
+    ledger.resize(1240, 820)
+    ledger.show()
+    _wait_until_loaded(ledger)
+    saved.append(_grab(ledger, out, "16_ledger"))
+    ledger.hide()
     window.lock()
     saved.append(_grab(window, out, "10_locked", (1200, 760)))
     saved.sort(key=lambda p: p.name)
