@@ -158,8 +158,6 @@ def _add_print_parser(sub) -> None:
 def _print_document(args) -> int:
     """Exit 0 and the output path; 1 with a Chinese reason when there is nothing to print."""
     from .documents import jobs
-    from .domain import idnumber
-    from .storage import patients
     from .storage.db import open_database
     from .storage.errors import StorageError
 
@@ -177,13 +175,8 @@ def _print_document(args) -> int:
         if args.document == "register":
             path = jobs.print_register(db, out)
         else:
-            number = idnumber.normalize(args.patient)
-            if not number:
-                print("请用 --patient 指定患者身份证号", file=sys.stderr)
-                return 1
-            patient_id = patients.find_by_id_number(db, number)
+            patient_id = _patient_of(db, args.patient)
             if patient_id is None:
-                print(f"找不到身份证号为 {number} 的患者", file=sys.stderr)
                 return 1
             job = jobs.print_application if args.document == "application" else jobs.print_agreement
             path = job(db, patient_id, out)
@@ -202,12 +195,25 @@ def _print_document(args) -> int:
 COMMANDS["print"] = _print_document
 
 
+def _patient_of(db, id_number: str | None) -> int | None:
+    """The patient named by ``--patient ID_NUMBER``; says in Chinese why not and returns None."""
+    from .domain import idnumber
+    from .storage import patients
+
+    number = idnumber.normalize(id_number)
+    if not number:
+        print("请用 --patient 指定患者身份证号", file=sys.stderr)
+        return None
+    patient_id = patients.find_by_id_number(db, number)
+    if patient_id is None:
+        print(f"找不到身份证号为 {number} 的患者", file=sys.stderr)
+    return patient_id
+
+
 def _print_card_document(args, out: Path) -> int:
     """print card | card-rows | slip | calibration: the rescue card, new rows onto a printed card
     (the pages to feed follow the path), a dispensing slip, the printer calibration page."""
     from .documents import card_jobs
-    from .domain import idnumber
-    from .storage import patients
     from .storage.db import open_database
     from .storage.errors import StorageError
 
@@ -222,13 +228,8 @@ def _print_card_document(args, out: Path) -> int:
         elif args.document == "calibration":
             path = card_jobs.print_calibration(db, out)
         else:
-            number = idnumber.normalize(args.patient)
-            if not number:
-                print("请用 --patient 指定患者身份证号", file=sys.stderr)
-                return 1
-            patient_id = patients.find_by_id_number(db, number)
+            patient_id = _patient_of(db, args.patient)
             if patient_id is None:
-                print(f"找不到身份证号为 {number} 的患者", file=sys.stderr)
                 return 1
             if args.document == "card":
                 path = card_jobs.print_card(db, patient_id, out)
