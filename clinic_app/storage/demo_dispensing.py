@@ -15,7 +15,6 @@ import zlib
 from fractions import Fraction
 
 from ..domain import cost_split, supply
-from ..domain import programme_status as ps
 from . import catalogue, clock, settings
 from .dispensing import DISPENSE, GUARDIAN, PATIENT_SELF, content_hash
 

@@ -9,121 +9,48 @@ the ledger and writes the package on a pool thread too (the package is written t
 its progress relayed to the UI thread by a signal; the export is recorded in the database back
 on the UI thread. Closing, reopening and the allocation are decided by ``storage.quarters``:
 this window only asks and shows its answer.
+
+The window's parts: ``ledger_jobs`` (the work on pool threads), ``ledger_panels`` (the boxes
+across the top), ``ledger_exporting`` (the export flow) and ``ledger_closing`` (结账 and
+重新开账). Their public names are gathered here, so callers need only this module.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog, QFileDialog, QGridLayout,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
-                               QProgressBar, QPushButton, QTableView, QTabWidget, QVBoxLayout)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QMessageBox, QProgressBar, QPushButton, QTableView, QTabWidget, QVBoxLayout)
 
 from ..domain import quarters as dq
 from ..domain.errors import ValidationError
-from ..domain.ledger import COLUMNS, FUND_LABELS, FUNDS, Ledger
+from ..domain.ledger import COLUMNS, FUNDS
 from ..domain.money import parse_yuan, yuan
 from ..exchange import ledger_export
-from ..storage import clock, quarters, settings
-from ..storage import ledger as ledger_storage
-from ..storage.db import connect
+from ..storage import clock, quarters
 from ..storage.errors import StorageError
 from . import messages
 from .history_table import fill, scroll_table
+from .ledger_closing import CLOSE_EXPLANATION, LedgerClosing, ReasonDialog
+from .ledger_exporting import NOTHING_WRITTEN, LedgerExporting, _Relay
+from .ledger_jobs import QuarterData, load_quarter, write_export
 from .ledger_model import (DRUG_COLUMNS, DRUG_NUMBER_COLUMNS, EVENT_COLUMNS, LedgerTableModel, drug_rows,
                            event_rows, header_text, moment, quarter_choices)
+from .ledger_panels import VALUE_STYLE, LedgerPanels
 from .style import set_role
-from .widgets import OK_STYLE, dialog_buttons, error_label, with_error
 from .worker import run_in_background
 
-CLOSE_EXPLANATION = "结账后，该季度的领药记录不能再新增、修改或作废；补登和更正记入当前季度。"
+__all__ = ["CLOSE_EXPLANATION", "NOTHING_WRITTEN", "OVER_STYLE", "PX_PER_MM", "STATE_CLOSED_STYLE", "STATE_OPEN_STYLE",
+           "VALUE_STYLE", "LedgerWindow", "QuarterData", "ReasonDialog", "load_quarter", "write_export"]
+
 OVER_STYLE = "color: #c62828; font-weight: bold;"
-VALUE_STYLE = "font-weight: bold;"
 STATE_OPEN_STYLE = "font-size: 13pt; font-weight: bold; color: #b25e00;"
 STATE_CLOSED_STYLE = "font-size: 13pt; font-weight: bold; color: #2e7d32;"
 PX_PER_MM = 5.2  # the ledger's printed column widths, scaled to the screen
-NOTHING_WRITTEN = "没有写入任何文件，所选文件夹中原有的文件保持不变。"
 
 
-@dataclass
-class QuarterData:
-    """One quarter as the window shows it, read in one go."""
-    ledger: Ledger
-    info: dict            # storage.quarters.get
-    events: list[dict]    # storage.quarters.events, oldest first
-    latest_export: dict | None
-    fingerprint: str      # of the ledger as shown: an export with another one is out of date
-
-    @property
-    def quarter(self) -> dq.Quarter:
-        return self.ledger.quarter
-
-
-def load_quarter(db_path, code: str) -> QuarterData:
-    """Everything the window shows of a quarter, on a connection of its own (runs on a pool thread)."""
-    db = connect(db_path)
-    try:
-        result = ledger_storage.ledger(db, code)
-        result.text_rows  # the cells as text, worked out here rather than on the UI thread
-        return QuarterData(result, quarters.get(db, code), quarters.events(db, code),
-                           quarters.latest_export(db, code), result.fingerprint())
-    finally:
-        db.conn.close()
-
-
-def write_export(db_path, code: str, out_dir: Path, replace: bool, progress) -> tuple:
-    """Read the quarter's ledger (a connection of its own, closed at once) and write its package
-    (files only). Runs on a pool thread; the export is recorded afterwards on the UI thread."""
-    progress("读取台账", 0.0)
-    db = connect(db_path)
-    try:
-        job = ledger_export.gather(db, code)
-    finally:
-        db.conn.close()
-    package = ledger_export.write_package(job, out_dir, progress, replace)
-    return job, package
-
-
-class _Relay(QObject):
-    """Carries the export's progress from the pool thread to the UI thread (a queued signal)."""
-    step = Signal(str, float)
-
-
-class ReasonDialog(QDialog):
-    """重新开账: the reason is required, and goes into the quarter's events and the audit trail."""
-
-    def __init__(self, label: str, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("重新开账")
-        self.setMinimumWidth(460)
-        layout = QVBoxLayout(self)
-        intro = QLabel(f"重新开账后，{label}的领药记录又可以新增、修改或作废，已上报的台账可能与之不符；"
-                       "更正完成后请重新导出上报文件并结账。")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        layout.addWidget(QLabel("重新开账的原因（记入操作记录和审计记录）："))
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("如：发现漏登的领药记录，需补登")
-        self.error = error_label()
-        layout.addWidget(with_error(self.reason, self.error))
-        layout.addWidget(dialog_buttons(self.accept, self.reject, "重新开账"))
-
-    def accept(self) -> None:
-        if not self.reason.text().strip():
-            self.error.setText("请写明重新开账的原因")
-            self.error.show()
-            self.reason.setFocus()
-            return
-        super().accept()
-
-    def value(self) -> str:
-        return self.reason.text().strip()
-
-
-class LedgerWindow(QDialog):
+class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
     loaded = Signal()                  # a quarter was read (or failed to be)
     export_finished = Signal(object)   # the Package, or None when nothing was written
 
@@ -234,112 +161,6 @@ class LedgerWindow(QDialog):
         layout.addLayout(bar)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
-
-    def _state_box(self) -> QGroupBox:
-        box = QGroupBox("结账与上报")
-        layout = QVBoxLayout(box)
-        layout.setSpacing(4)
-        self.period_label = QLabel("")
-        self.period_label.setStyleSheet(VALUE_STYLE)
-        self.state_label = QLabel("")
-        self.state_label.setWordWrap(True)
-        self.export_label = QLabel("")
-        self.export_label.setWordWrap(True)
-        self.export_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.close_hint = QLabel("")
-        self.close_hint.setWordWrap(True)
-        set_role(self.close_hint, "hint")
-        self.export_button = QPushButton("导出上报文件…")
-        self.export_button.setProperty("primary", True)
-        self.export_button.setToolTip("把本季度台账（Excel、CSV、PDF 和校验清单）写入U盘，交项目办公室")
-        self.export_button.clicked.connect(self.export_package)
-        self.close_button = QPushButton("结账")
-        self.close_button.clicked.connect(self.close_quarter)
-        self.reopen_button = QPushButton("重新开账…")
-        self.reopen_button.clicked.connect(self.reopen_quarter)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.reopen_button)
-        buttons.addStretch(1)
-        self.export_bar = QProgressBar()
-        self.export_bar.setRange(0, 100)
-        self.export_bar.setFormat("%p%")
-        self.export_bar.setMaximumHeight(20)
-        self.export_bar.hide()
-        self.export_result = QLabel("")
-        self.export_result.setWordWrap(True)
-        self.export_result.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.export_result.hide()
-        for widget in (self.period_label, self.state_label, self.export_label, self.close_hint):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.export_bar)
-        layout.addWidget(self.export_result)
-        return box
-
-    def _totals_box(self) -> QGroupBox:
-        box = QGroupBox("本季度合计")
-        grid = QGridLayout(box)
-        grid.setVerticalSpacing(3)
-        self.fund_values: dict[str, QLabel] = {}
-        for row, key in enumerate(FUNDS):
-            value = QLabel("—")
-            value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            if key == "programme":
-                value.setStyleSheet(VALUE_STYLE)
-            grid.addWidget(QLabel(FUND_LABELS[key]), row, 0)
-            grid.addWidget(value, row, 1)
-            self.fund_values[key] = value
-        self.patients_value = QLabel("—")
-        self.patients_value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        self.counts_label = QLabel("")
-        set_role(self.counts_label, "hint")
-        grid.addWidget(QLabel("服药患者"), len(FUNDS), 0)
-        grid.addWidget(self.patients_value, len(FUNDS), 1)
-        grid.addWidget(self.counts_label, len(FUNDS) + 1, 0, 1, 2)
-        grid.setColumnStretch(1, 1)
-        return box
-
-    def _money_box(self) -> QGroupBox:
-        box = QGroupBox("项目资金：预拨与支出")
-        grid = QGridLayout(box)
-        grid.setVerticalSpacing(4)
-        self.allocation = QLineEdit()
-        self.allocation.setPlaceholderText("如 102720.00")
-        self.allocation.setAlignment(Qt.AlignRight)
-        self.allocation.setMaximumWidth(150)
-        self.allocation.returnPressed.connect(self.save_allocation)
-        self.allocation_button = QPushButton("保存")
-        self.allocation_button.clicked.connect(self.save_allocation)
-        self.allocation_error = error_label()
-        self.allocation_error.hide()
-        editor = QHBoxLayout()
-        editor.addWidget(self.allocation)
-        editor.addSpacing(2)
-        editor.addWidget(QLabel("元"))
-        editor.addSpacing(6)
-        editor.addWidget(self.allocation_button)
-        editor.addStretch(1)
-        self.spent_value = QLabel("—")
-        self.balance_value = QLabel("—")
-        for label in (self.spent_value, self.balance_value):
-            label.setStyleSheet(VALUE_STYLE)
-        self.allocation_hint = QLabel("预拨额度由区卫生健康委审批，项目办公室拨付（五、(五)）")
-        self.allocation_hint.setWordWrap(True)
-        set_role(self.allocation_hint, "hint")
-        grid.addWidget(QLabel("预拨经费"), 0, 0)
-        grid.addLayout(editor, 0, 1)
-        grid.addWidget(self.allocation_error, 1, 0, 1, 2)
-        grid.addWidget(QLabel("项目资金支出"), 2, 0)
-        grid.addWidget(self.spent_value, 2, 1)
-        grid.addWidget(QLabel("结余"), 3, 0)
-        grid.addWidget(self.balance_value, 3, 1)
-        grid.addWidget(self.allocation_hint, 4, 0, 1, 2)
-        grid.setColumnStretch(1, 1)
-        grid.setRowStretch(5, 1)
-        return box
 
     def _fill_quarters(self, wanted) -> None:
         today = self.today()
@@ -478,26 +299,6 @@ class LedgerWindow(QDialog):
         self.tabs.setTabText(2, f"导出与结账记录（{len(data.events)}）")
         self._update_actions()
 
-    def close_refusal(self) -> str | None:
-        """Why 结账 is not possible now (said under the buttons), or None."""
-        data = self.data
-        if data is None:
-            return None
-        q = data.quarter
-        if data.info["closed"]:
-            if self.can_reopen():
-                return "本季度已结账。如确需补登或更正本季度的领药，可重新开账（需写明原因）。"
-            return "本季度已结账；只有管理员可以重新开账。"
-        if not self.can_manage():
-            return "只有管理员、精防人员可以结账。"
-        if q.last_day >= self.today():
-            return f"{q.label}尚未结束（至 {q.last_day.isoformat()} 止），季度结束后才能结账。"
-        if data.latest_export is None:
-            return f"请先导出{q.label}的上报文件，核对无误后再结账。"
-        if data.latest_export["detail"].get("fingerprint") != data.fingerprint:
-            return "导出之后台账又有变动，请重新导出后再结账。"
-        return None
-
     def _update_actions(self) -> None:
         idle = not self.loading and not self.exporting and self.data is not None
         closed = bool(self.data and self.data.info["closed"])
@@ -570,144 +371,6 @@ class LedgerWindow(QDialog):
         self.allocation_error.show()
         self.allocation.setFocus()
         return False
-
-    # --- exporting -----------------------------------------------------------------------------
-    def export_package(self) -> bool:
-        """Ask for the folder (the USB stick) and write the package there in the background."""
-        if self.data is None or self.exporting or self.loading:
-            return False
-        folder = self._choose_folder()
-        if not folder:
-            return False
-        folder = Path(folder)
-        q = self.data.quarter
-        code = settings.get(self.session.db, "clinic_code") or ""
-        target = folder / f"{code}_{q.code}"
-        replace = False
-        if code and target.exists():
-            if not self._confirm("替换已有的上报文件",
-                                 f"{target}\n已经存在（之前导出的{q.label}上报文件）。\n\n"
-                                 "要用这次导出的台账替换它吗？新文件写好并校验无误后才替换，"
-                                 "写入失败时原有文件保持不变。"):
-                return False
-            replace = True
-        self.progress_values = []
-        self.export_result.hide()
-        self._set_exporting(True)
-        db_path, relay = self.session.db_path, self._relay
-        run_in_background(lambda: write_export(db_path, q.code, folder, replace, relay.step.emit),
-                          on_done=self._exported, on_error=self._export_failed)
-        return True
-
-    def _set_exporting(self, busy: bool) -> None:
-        self.exporting = busy
-        self.export_bar.setVisible(busy)
-        if busy:
-            self.rows_view.setFocus()  # not onto the allocation when the focused button is disabled
-            self.export_bar.setValue(0)
-            self.export_bar.setFormat("正在导出… %p%")
-        self._update_actions()
-
-    def _export_progress(self, step: str, fraction: float) -> None:
-        value = max(0, min(100, round(fraction * 100)))
-        self.progress_values.append(value)
-        self.export_bar.setValue(value)
-        self.export_bar.setFormat(f"{step} %p%")
-
-    def _exported(self, result) -> None:
-        job, package = result
-        self._set_exporting(False)
-        self.last_package = package
-        try:
-            ledger_export.record(self.session.db, job, package, self.session.user)
-        except StorageError as exc:
-            self._show_error("未能记录这次导出",
-                             f"上报文件已写入并校验无误：\n{package.path}\n\n但未能记入导出记录：{exc.message}\n"
-                             "结账前请重新导出。")
-        if self.data is not None and self.data.quarter == job.ledger.quarter:
-            fingerprint = job.ledger.fingerprint()
-            if fingerprint != self.data.fingerprint:  # what was exported is newer than what is shown
-                self._show(QuarterData(job.ledger, self.data.info, self.data.events, self.data.latest_export,
-                                       fingerprint))
-            self._refresh_state()
-        manifest = package.manifest
-        summary = self.export_summary(manifest)
-        self.export_result.setText(f"已导出：{package.path}\n{summary}")
-        self.export_result.setStyleSheet(OK_STYLE)
-        self.export_result.show()
-        self._show_export_result(package, summary)
-        self.export_finished.emit(package)
-
-    @staticmethod
-    def export_summary(manifest: dict) -> str:
-        totals = manifest["totals_fen"]
-        return (f"共 {manifest['row_count']} 行；项目资金合计 {yuan(totals['programme'])} 元"
-                f"（领药总金额 {yuan(totals['total'])} 元，服药患者 {manifest['patients_served']} 人）")
-
-    def _export_failed(self, exc: Exception) -> None:
-        self._set_exporting(False)
-        message = getattr(exc, "message", None) or str(exc)
-        if isinstance(exc, StorageError):
-            text = message if "未留下" in message else f"{message}\n\n{NOTHING_WRITTEN}"
-        else:
-            text = f"台账未能导出：{message}\n\n{NOTHING_WRITTEN}"
-        self.export_result.setText(f"导出失败：{text}")
-        set_role(self.export_result, "error")
-        self.export_result.setStyleSheet("")
-        self.export_result.show()
-        self._show_error("台账未能导出", text)
-        self.export_finished.emit(None)
-
-    def _show_export_result(self, package, summary: str) -> None:
-        """A box that does not block: where the package is, its totals, and 打开文件夹."""
-        box = QMessageBox(QMessageBox.Information, "上报文件已导出",
-                          f"{self.data.quarter.label if self.data else ''}的上报文件已写入并读回校验无误。",
-                          QMessageBox.NoButton, self)
-        box.setInformativeText(f"{package.path}\n\n{summary}\n\n请把整个文件夹“{package.path.name}”"
-                               "交给免费服药项目办公室。")
-        open_button = box.addButton("打开文件夹", QMessageBox.ActionRole)
-        box.addButton("关闭", QMessageBox.AcceptRole)
-        open_button.clicked.connect(lambda: self._open_folder(package.path))
-        self.export_box = box
-        self.open_folder_button = open_button
-        box.open()
-
-    # --- closing and reopening -----------------------------------------------------------------
-    def close_quarter(self) -> bool:
-        if self.data is None or self.loading or self.exporting:
-            return False
-        q = self.data.quarter
-        if not self._confirm("结账", f"确定为{q.label}结账吗？\n\n{CLOSE_EXPLANATION}\n\n"
-                             "如确需更改已结账季度的记录，须由管理员重新开账并写明原因。"):
-            return False
-        QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            quarters.close(self.session.db, q.code, self.session.user)
-        except StorageError as exc:
-            QApplication.restoreOverrideCursor()
-            self._show_error("不能结账", exc.message)
-            self._refresh_state()
-            return False
-        QApplication.restoreOverrideCursor()
-        self._refresh_state()
-        self.status.setText(f"{q.label}已结账")
-        return True
-
-    def reopen_quarter(self) -> bool:
-        if self.data is None or self.loading or self.exporting:
-            return False
-        q = self.data.quarter
-        reason = self._ask_reason(q.label)
-        if reason is None:
-            return False
-        try:
-            quarters.reopen(self.session.db, q.code, reason, self.session.user)
-        except StorageError as exc:
-            self._show_error("不能重新开账", exc.message)
-            return False
-        self._refresh_state()
-        self.status.setText(f"{q.label}已重新开账")
-        return True
 
     # --- asking (overridden in tests) ----------------------------------------------------------
     def _choose_folder(self) -> str | None:

@@ -1,0 +1,106 @@
+"""Closing (结账) and reopening a quarter from the ledger window: why closing is not possible yet,
+the confirmation, and the reason a reopening needs. ``storage.quarters`` decides; this only asks
+and shows its answer. A part of ``LedgerWindow``: it asks through the window's overridable
+``_confirm``, ``_ask_reason`` and ``_show_error``."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QVBoxLayout
+
+from ..storage import quarters
+from ..storage.errors import StorageError
+from .widgets import dialog_buttons, error_label, with_error
+
+CLOSE_EXPLANATION = "结账后，该季度的领药记录不能再新增、修改或作废；补登和更正记入当前季度。"
+
+
+class ReasonDialog(QDialog):
+    """重新开账: the reason is required, and goes into the quarter's events and the audit trail."""
+
+    def __init__(self, label: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("重新开账")
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        intro = QLabel(f"重新开账后，{label}的领药记录又可以新增、修改或作废，已上报的台账可能与之不符；"
+                       "更正完成后请重新导出上报文件并结账。")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(QLabel("重新开账的原因（记入操作记录和审计记录）："))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("如：发现漏登的领药记录，需补登")
+        self.error = error_label()
+        layout.addWidget(with_error(self.reason, self.error))
+        layout.addWidget(dialog_buttons(self.accept, self.reject, "重新开账"))
+
+    def accept(self) -> None:
+        if not self.reason.text().strip():
+            self.error.setText("请写明重新开账的原因")
+            self.error.show()
+            self.reason.setFocus()
+            return
+        super().accept()
+
+    def value(self) -> str:
+        return self.reason.text().strip()
+
+
+class LedgerClosing:
+    """Closing and reopening (mixed into ``LedgerWindow``)."""
+
+    def close_refusal(self) -> str | None:
+        """Why 结账 is not possible now (said under the buttons), or None."""
+        data = self.data
+        if data is None:
+            return None
+        q = data.quarter
+        if data.info["closed"]:
+            if self.can_reopen():
+                return "本季度已结账。如确需补登或更正本季度的领药，可重新开账（需写明原因）。"
+            return "本季度已结账；只有管理员可以重新开账。"
+        if not self.can_manage():
+            return "只有管理员、精防人员可以结账。"
+        if q.last_day >= self.today():
+            return f"{q.label}尚未结束（至 {q.last_day.isoformat()} 止），季度结束后才能结账。"
+        if data.latest_export is None:
+            return f"请先导出{q.label}的上报文件，核对无误后再结账。"
+        if data.latest_export["detail"].get("fingerprint") != data.fingerprint:
+            return "导出之后台账又有变动，请重新导出后再结账。"
+        return None
+
+    # --- closing and reopening -----------------------------------------------------------------
+    def close_quarter(self) -> bool:
+        if self.data is None or self.loading or self.exporting:
+            return False
+        q = self.data.quarter
+        if not self._confirm("结账", f"确定为{q.label}结账吗？\n\n{CLOSE_EXPLANATION}\n\n"
+                             "如确需更改已结账季度的记录，须由管理员重新开账并写明原因。"):
+            return False
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            quarters.close(self.session.db, q.code, self.session.user)
+        except StorageError as exc:
+            QApplication.restoreOverrideCursor()
+            self._show_error("不能结账", exc.message)
+            self._refresh_state()
+            return False
+        QApplication.restoreOverrideCursor()
+        self._refresh_state()
+        self.status.setText(f"{q.label}已结账")
+        return True
+
+    def reopen_quarter(self) -> bool:
+        if self.data is None or self.loading or self.exporting:
+            return False
+        q = self.data.quarter
+        reason = self._ask_reason(q.label)
+        if reason is None:
+            return False
+        try:
+            quarters.reopen(self.session.db, q.code, reason, self.session.user)
+        except StorageError as exc:
+            self._show_error("不能重新开账", exc.message)
+            return False
+        self._refresh_state()
+        self.status.setText(f"{q.label}已重新开账")
+        return True
