@@ -157,10 +157,6 @@ def _add_print_parser(sub) -> None:
 
 def _print_document(args) -> int:
     """Exit 0 and the output path; 1 with a Chinese reason when there is nothing to print."""
-    from .documents import jobs
-    from .storage.db import open_database
-    from .storage.errors import StorageError
-
     if not Path(args.db).exists():
         print(f"找不到数据库文件：{args.db}", file=sys.stderr)
         return 2
@@ -170,16 +166,30 @@ def _print_document(args) -> int:
         return 1
     if args.document in CARD_DOCUMENTS:
         return _print_card_document(args, out)
-    db = open_database(args.db)
+    return _printing(args.db, out, lambda db: _print_patient_document(db, args, out))
+
+
+def _print_patient_document(db, args, out: Path):
+    from .documents import jobs
+
+    if args.document == "register":
+        return jobs.print_register(db, out), ""
+    patient_id = _patient_of(db, args.patient)
+    if patient_id is None:
+        return None
+    job = jobs.print_application if args.document == "application" else jobs.print_agreement
+    return job(db, patient_id, out), ""
+
+
+def _printing(db_path, out: Path, produce) -> int:
+    """Open the database, let ``produce(db)`` write ``out`` and return (path, note) — or None after
+    it said why not — and turn storage and file errors into a Chinese line and exit code 1."""
+    from .storage.db import open_database
+    from .storage.errors import StorageError
+
+    db = open_database(db_path)
     try:
-        if args.document == "register":
-            path = jobs.print_register(db, out)
-        else:
-            patient_id = _patient_of(db, args.patient)
-            if patient_id is None:
-                return 1
-            job = jobs.print_application if args.document == "application" else jobs.print_agreement
-            path = job(db, patient_id, out)
+        result = produce(db)
     except StorageError as exc:
         print(exc.message, file=sys.stderr)
         return 1
@@ -188,7 +198,12 @@ def _print_document(args) -> int:
         return 1
     finally:
         db.conn.close()
+    if result is None:
+        return 1
+    path, note = result
     print(path)
+    if note:
+        print(note)
     return 0
 
 
@@ -213,41 +228,26 @@ def _patient_of(db, id_number: str | None) -> int | None:
 def _print_card_document(args, out: Path) -> int:
     """print card | card-rows | slip | calibration: the rescue card, new rows onto a printed card
     (the pages to feed follow the path), a dispensing slip, the printer calibration page."""
-    from .documents import card_jobs
-    from .storage.db import open_database
-    from .storage.errors import StorageError
-
     if args.document == "slip" and args.dispensing is None:
         print("请用 --dispensing 指定领药记录编号", file=sys.stderr)
         return 1
-    db = open_database(args.db)
-    try:
-        note = ""
-        if args.document == "slip":
-            path = card_jobs.print_slip(db, args.dispensing, out)
-        elif args.document == "calibration":
-            path = card_jobs.print_calibration(db, out)
-        else:
-            patient_id = _patient_of(db, args.patient)
-            if patient_id is None:
-                return 1
-            if args.document == "card":
-                path = card_jobs.print_card(db, patient_id, out)
-            else:
-                result = card_jobs.print_new_card_rows(db, patient_id, out)
-                path, note = result.path, result.instruction()
-    except StorageError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"无法写入文件 {out}：{exc.strerror or exc}", file=sys.stderr)
-        return 1
-    finally:
-        db.conn.close()
-    print(path)
-    if note:
-        print(note)
-    return 0
+    return _printing(args.db, out, lambda db: _print_card_job(db, args, out))
+
+
+def _print_card_job(db, args, out: Path):
+    from .documents import card_jobs
+
+    if args.document == "slip":
+        return card_jobs.print_slip(db, args.dispensing, out), ""
+    if args.document == "calibration":
+        return card_jobs.print_calibration(db, out), ""
+    patient_id = _patient_of(db, args.patient)
+    if patient_id is None:
+        return None
+    if args.document == "card":
+        return card_jobs.print_card(db, patient_id, out), ""
+    result = card_jobs.print_new_card_rows(db, patient_id, out)
+    return result.path, result.instruction()
 
 
 # --- import-register: read an existing patient register (Attachment 8) ------------------------

@@ -20,7 +20,7 @@ from . import layout as L
 EXCHANGE_NOTICE = "仅供综治办、派出所信息交换使用，注意保密"
 ROW_SIZE = 9
 HEADER_SIZE = 9.5
-CELL_PADDING = 1.2 * mm
+CELL_PADDING = L.LIST_CELL_PADDING
 MAX_NATURAL_WIDTH = 70 * mm  # a long address is wrapped rather than given half the page
 EMPTY_TEXT = "（无）"
 CONTINUED = "（续）"
@@ -58,13 +58,7 @@ def _table(headers, rows, widths) -> LongTable:
         body = [[EMPTY_TEXT] + [""] * (len(headers) - 1)]
     table = LongTable([header] + body, colWidths=widths, repeatRows=1)
     commands = [
-        ("GRID", (0, 0), (-1, -1), L.LINE_WIDTH, "black"),
-        ("BOX", (0, 0), (-1, -1), L.FRAME_WIDTH, "black"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        *L.list_grid_commands(CELL_PADDING),
         ("BACKGROUND", (0, 0), (-1, 0), "#E9EFF6"),
     ]
     for i in range(len(widths)):

@@ -181,6 +181,23 @@ def draw_filled_blank(c: pdf_canvas.Canvas, x: float, y: float, value: str, widt
     return width
 
 
+LIST_CELL_PADDING = 1.2 * mm
+
+
+def list_grid_commands(padding: float = LIST_CELL_PADDING) -> list:
+    """Ruled cells, a heavier frame and tight padding: the grid of every printed list (register,
+    follow-up lists)."""
+    return [
+        ("GRID", (0, 0), (-1, -1), LINE_WIDTH, "black"),
+        ("BOX", (0, 0), (-1, -1), FRAME_WIDTH, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+
+
 def table_style(commands: list, size: float = CELL_SIZE):
     """A platypus table style whose every cell is in our font (reportlab's default for table
     cells is Helvetica, which has no Chinese)."""

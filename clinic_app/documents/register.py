@@ -18,7 +18,7 @@ from . import layout as L
 
 ROW_SIZE = 9.5
 HEADER_SIZE = 10
-CELL_PADDING = 1.2 * mm
+CELL_PADDING = L.LIST_CELL_PADDING
 BLANK_ROWS = 15  # an empty register prints as a form to fill in by hand
 CONTINUED = "（续）"
 HEADER_WORDS = ("监护人", "危险性", "患者", "身份证")
@@ -77,13 +77,7 @@ def _table(rows: list[dict], widths: list[float]) -> LongTable:
     table = LongTable([header] + body, colWidths=widths, repeatRows=1, rowHeights=heights)
     centred = [i for i, c in enumerate(REGISTER_COLUMNS) if not c.wraps]
     commands = [
-        ("GRID", (0, 0), (-1, -1), L.LINE_WIDTH, "black"),
-        ("BOX", (0, 0), (-1, -1), L.FRAME_WIDTH, "black"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        *L.list_grid_commands(CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, 0), 4),
         ("BOTTOMPADDING", (0, 0), (-1, 0), 5),
     ]

@@ -11,8 +11,8 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QGridLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QProgressBar, QPushButton, QSplitter, QTableWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QGridLayout, QGroupBox,
+                               QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain.money import yuan
@@ -23,6 +23,7 @@ from ..storage.db import connect
 from .charts import (BLUE, GREEN, NEUTRAL, ORANGE, PURPLE, BarLineChart, HorizontalBars, ProgressGauge,
                      StackedBarChart, count_units, money_units)
 from .style import set_role
+from .widgets import busy_bar, window_header
 from .worker import run_in_background
 
 RANGES = ((6, "近 6 个月"), (12, "近 12 个月"), (24, "近 24 个月"))
@@ -96,11 +97,7 @@ class DashboardWindow(QDialog):
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.setShortcut("F5")
         self.refresh_button.setToolTip("重新统计（F5）")
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setFixedWidth(120)
-        self.busy.setMaximumHeight(14)
+        self.busy = busy_bar()
         self.status = QLabel("")
         set_role(self.status, "hint")
 
@@ -146,21 +143,8 @@ class DashboardWindow(QDialog):
         return table
 
     def _lay_out(self) -> None:
-        bar = QHBoxLayout()
-        title = QLabel("统计图表")
-        set_role(title, "title")
-        clinic = self.session.clinic.get("name", "") if isinstance(self.session.clinic, dict) else ""
-        where = QLabel(clinic)
-        set_role(where, "hint")
-        bar.addWidget(title)
-        bar.addWidget(where)
-        bar.addStretch(1)
-        bar.addWidget(self.busy)
-        bar.addWidget(self.status)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("统计范围"))
-        bar.addWidget(self.range)
-        bar.addWidget(self.refresh_button)
+        bar = window_header("统计图表", self.session, self.busy, self.status, "统计范围", self.range,
+                            self.refresh_button)
 
         charts = QWidget()
         grid = QGridLayout(charts)

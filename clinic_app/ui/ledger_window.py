@@ -21,7 +21,7 @@ import datetime as dt
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QProgressBar, QPushButton, QTableView, QTabWidget, QVBoxLayout)
+                               QMessageBox, QPushButton, QTableView, QTabWidget, QVBoxLayout)
 
 from ..domain import quarters as dq
 from ..domain.errors import ValidationError
@@ -39,6 +39,7 @@ from .ledger_model import (DRUG_COLUMNS, DRUG_NUMBER_COLUMNS, EVENT_COLUMNS, Led
                            event_rows, header_text, moment, quarter_choices)
 from .ledger_panels import VALUE_STYLE, LedgerPanels
 from .style import set_role
+from .widgets import busy_bar, window_header
 from .worker import run_in_background
 
 __all__ = ["CLOSE_EXPLANATION", "NOTHING_WRITTEN", "OVER_STYLE", "PX_PER_MM", "STATE_CLOSED_STYLE", "STATE_OPEN_STYLE",
@@ -104,29 +105,12 @@ class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.setShortcut("F5")
         self.refresh_button.setToolTip("重新读取台账（F5）")
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setFixedWidth(120)
-        self.busy.setMaximumHeight(14)
+        self.busy = busy_bar()
         self.status = QLabel("")
         set_role(self.status, "hint")
 
-        bar = QHBoxLayout()
-        title = QLabel("季度台账与上报")
-        set_role(title, "title")
-        clinic = self.session.clinic.get("name", "") if isinstance(self.session.clinic, dict) else ""
-        where = QLabel(clinic)
-        set_role(where, "hint")
-        bar.addWidget(title)
-        bar.addWidget(where)
-        bar.addStretch(1)
-        bar.addWidget(self.busy)
-        bar.addWidget(self.status)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("季度"))
-        bar.addWidget(self.quarter_box)
-        bar.addWidget(self.refresh_button)
+        bar = window_header("季度台账与上报", self.session, self.busy, self.status, "季度", self.quarter_box,
+                            self.refresh_button)
 
         top = QHBoxLayout()
         top.addWidget(self._state_box(), 5)

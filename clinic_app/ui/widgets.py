@@ -1,7 +1,8 @@
 """Small building blocks several dialogs and patient-page panels share, so they look and behave alike."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QVBoxLayout, QWidget)
 
 from ..domain import roles
 from .style import set_role
@@ -98,3 +99,44 @@ def new_password_problem(password: QLineEdit, confirm: QLineEdit, username: str)
     if password.text() != confirm.text():
         return "两次输入的密码不一致"
     return roles.password_problem(password.text(), username.strip())
+
+
+def busy_bar() -> QProgressBar:
+    """The small endless bar a window shows while it reads or writes off the UI thread."""
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.setFixedWidth(120)
+    bar.setMaximumHeight(14)
+    return bar
+
+
+def window_header(title: str, session, busy, status, selector_label: str, selector, refresh) -> QHBoxLayout:
+    """Title and clinic on the left; progress, status, the period selector and 刷新 on the right —
+    the same top line for the dashboard and the ledger window."""
+    bar = QHBoxLayout()
+    heading = QLabel(title)
+    set_role(heading, "title")
+    clinic = session.clinic.get("name", "") if isinstance(session.clinic, dict) else ""
+    where = QLabel(clinic)
+    set_role(where, "hint")
+    bar.addWidget(heading)
+    bar.addWidget(where)
+    bar.addStretch(1)
+    bar.addWidget(busy)
+    bar.addWidget(status)
+    bar.addSpacing(12)
+    bar.addWidget(QLabel(selector_label))
+    bar.addWidget(selector)
+    bar.addWidget(refresh)
+    return bar
+
+
+def read_only_rows(view) -> None:
+    """A list staff pick one row from and never edit in place."""
+    view.setSelectionBehavior(QAbstractItemView.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
