@@ -16,6 +16,9 @@ APT_PACKAGES=(
   libxcb-xfixes0 libxcb-util1
 )
 
+# the tests render PDF pages with poppler's pdftoppm and look at the pixels
+[ "${1:-}" = "test" ] && APT_PACKAGES+=(poppler-utils)
+
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${APT_PACKAGES[@]}"; do
