@@ -14,7 +14,6 @@ from .money import yuan
 PARTS = ("insurance", "relief", "disability", "programme")
 PART_LABELS = {"insurance": "医保特病资金", "relief": "民政救助资金", "disability": "残联免费服药资金",
                "programme": "免费服药项目资金"}
-DAYS_PER_MONTH = 30
 
 
 @dataclass(frozen=True)
@@ -49,20 +48,17 @@ def allocate(amount: int, weights: list[int]) -> list[int]:
     return shares
 
 
-def covered_months(days: int) -> int:
-    """Months a collection covers for the backstop cap: 1–30 days one month, 31–60 two, …"""
-    return max(1, math.ceil(days / DAYS_PER_MONTH))
-
-
 def disability_subsidy(remaining: int, has_certificate: bool, percent: int, monthly_cap: int,
-                       months: int) -> int:
+                       months) -> int:
     """The configured rule: ``percent`` of what insurance and relief left, at most
-    ``monthly_cap`` fen a month (0 = no cap), for patients holding a disability certificate."""
+    ``monthly_cap`` fen a month (0 = no cap), for patients holding a disability certificate.
+    ``months`` is the collection's calendar months of cover (domain.backstop, part months by
+    their days); the cap for them is rounded down to the fen."""
     if not has_certificate or percent <= 0 or remaining <= 0:
         return 0
     amount = remaining * percent // 100
     if monthly_cap > 0:
-        amount = min(amount, monthly_cap * months)
+        amount = min(amount, math.floor(monthly_cap * months))
     return amount
 
 
@@ -99,16 +95,3 @@ def _settle_negative(lines: list[dict]) -> list[Split]:
             donor[part] += 1
             donor["programme"] -= 1
     return [Split(**l) for l in lines]
-
-
-def check_cap(programme: int, months: int, cap_per_month: int, already: int = 0) -> None:
-    """Refuse a collection whose programme fund goes over the monthly backstop cap for the months
-    it covers (``already``: programme fund of other collections in those months)."""
-    if cap_per_month <= 0:
-        return
-    allowed = cap_per_month * months
-    if programme + already > allowed:
-        raise ValidationError(
-            f"超过每月最大免费服药兜底限额：本次项目资金 {yuan(programme)} 元"
-            + (f"，同期已支付 {yuan(already)} 元" if already else "")
-            + f"，{months} 个月合计上限 {yuan(allowed)} 元（每月 {yuan(cap_per_month)} 元）")

@@ -14,7 +14,7 @@ import struct
 import zlib
 from fractions import Fraction
 
-from ..domain import cost_split, supply
+from ..domain import backstop, cost_split, supply
 from . import catalogue, clock, settings
 from .dispensing import DISPENSE, GUARDIAN, PATIENT_SELF, content_hash
 
@@ -147,6 +147,7 @@ def write_demo_dispensing(db, months: int, seed: int) -> int:
 def _collections(writer, rng, patient, regimen, day, last, prices, cap, percent, disability_cap,
                  doctor, dispenser, png) -> None:
     prior: list[supply.PriorLine] = []
+    earlier: list[backstop.Collection] = []
     while day <= last:
         interval = rng.choice(INTERVALS)
         lines = []
@@ -160,23 +161,25 @@ def _collections(writer, rng, patient, regimen, day, last, prices, cap, percent,
             lines.append((spec, dose, packs, check))
         if lines:
             _entry(writer, patient, day, lines, prices, cap, percent, disability_cap, doctor, dispenser, png,
-                   next_day=day + dt.timedelta(days=interval))
+                   next_day=day + dt.timedelta(days=interval), earlier=earlier)
             prior += [supply.PriorLine(s["drug_id"], c.cover_until) for s, _, _, c in lines]
         day += dt.timedelta(days=interval + rng.choice((-2, 0, 0, 1, 3)))
 
 
 def _entry(writer, patient, day, lines, prices, cap, percent, disability_cap, doctor, dispenser, png,
-           next_day) -> None:
+           next_day, earlier: list) -> None:
     totals = [prices[s["id"]] * packs for s, _, packs, _ in lines]
     total = sum(totals)
     insurance = total * 6 // 10 if patient["special_disease_card"] else 0
     relief = total // 10 if patient["poverty_statuses"] not in (None, "[]") else 0
-    months = cost_split.covered_months(max(c.days for *_, c in lines))
+    covers = [(c.start, c.cover_until) for *_, c in lines]
+    months = backstop.months_of_cover(backstop.month_fractions(covers))
     disability = cost_split.disability_subsidy(total - insurance - relief, bool(patient["disability_cert_no"]),
                                                percent, disability_cap, months)
     split, line_splits = cost_split.split_collection(totals, insurance, relief, disability)
-    if cap and split.programme > cap * months:
+    if backstop.check(covers, split.programme, earlier, cap).refusals():
         return  # a real dispenser would be refused here too
+    earlier.append(backstop.Collection(tuple(covers), split.programme))
     signer = GUARDIAN if patient["guardian_name"] else PATIENT_SELF
     entry = {
         "id": writer.next_entry, "patient_id": patient["id"], "kind": DISPENSE, "date": day.isoformat(),

@@ -9,12 +9,14 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from fractions import Fraction
 
-from ..domain import cost_split, roles, supply
+from ..domain import backstop, cost_split, roles, supply
 from ..domain import programme_status as ps
 from ..domain.errors import ValidationError
 from ..domain.money import yuan
 from . import accounts, agreements, audit, cards, catalogue, clock, patients, quarters, settings, stock
+from . import backstop as stored_backstop
 from .errors import StorageError
 
 DISPENSE, VOID = "dispense", "void"
@@ -97,7 +99,8 @@ class Quote:
     lines: list[PlannedLine]
     split: cost_split.Split | None = None
     line_splits: list[cost_split.Split] = field(default_factory=list)
-    months: int = 1
+    months: Fraction = Fraction(1)  # calendar months of cover (domain.backstop)
+    cap: backstop.CapCheck | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -175,7 +178,8 @@ def _shortage(db, spec: dict, packs: int, date: str) -> str | None:
 
 def _price(db, patient_id: int, result: Quote, insurance_fen: int, relief_fen: int) -> None:
     totals = [p.total_fen for p in result.lines]
-    result.months = cost_split.covered_months(max(p.check.days for p in result.lines))
+    covers = [(p.check.start, p.check.cover_until) for p in result.lines]
+    result.months = backstop.months_of_cover(backstop.month_fractions(covers))
     remaining = sum(totals) - insurance_fen - relief_fen
     has_cert = bool(patients.get(db, patient_id).get("disability_cert_no"))
     disability = cost_split.disability_subsidy(
@@ -184,9 +188,12 @@ def _price(db, patient_id: int, result: Quote, insurance_fen: int, relief_fen: i
     try:
         result.split, result.line_splits = cost_split.split_collection(totals, insurance_fen, relief_fen,
                                                                        disability)
-        cost_split.check_cap(result.split.programme, result.months, settings.get(db, "monthly_cap_fen"))
     except ValidationError as exc:
         result.problems.append(exc.message)
+        return
+    result.cap = backstop.check(covers, result.split.programme, stored_backstop.live_collections(db, patient_id),
+                                settings.get(db, "monthly_cap_fen"))
+    result.problems.extend(result.cap.refusals())
 
 
 # --- signing and writing ----------------------------------------------------------------------

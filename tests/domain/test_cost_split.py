@@ -5,8 +5,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, strategies as st
 
-from clinic_app.domain.cost_split import (PARTS, Split, allocate, check_cap, covered_months,
-                                          disability_subsidy, split_collection)
+from clinic_app.domain.cost_split import PARTS, Split, allocate, disability_subsidy, split_collection
 from clinic_app.domain.errors import ValidationError
 
 
@@ -137,12 +136,6 @@ def test_more_than_the_total_is_always_refused(totals, excess):
 
 # --- the disability subsidy and the monthly cap ------------------------------------------------
 
-@pytest.mark.parametrize("days, months", [(0, 1), (1, 1), (30, 1), (31, 2), (60, 2), (61, 3), (90, 3),
-                                          (92, 4)])
-def test_covered_months(days, months):
-    assert covered_months(days) == months
-
-
 @pytest.mark.parametrize("remaining, has_certificate, percent, cap, months, subsidy", [
     (10000, True, 50, 0, 1, 5000),
     (10000, False, 50, 0, 1, 0),
@@ -156,35 +149,5 @@ def test_disability_subsidy(remaining, has_certificate, percent, cap, months, su
     assert disability_subsidy(remaining, has_certificate, percent, cap, months) == subsidy
 
 
-@pytest.mark.parametrize("programme, months, cap, already", [
-    (50000, 1, 50000, 0), (150000, 3, 50000, 0), (30000, 1, 50000, 20000), (10 ** 9, 1, 0, 0),
-])
-def test_within_the_cap_passes(programme, months, cap, already):
-    check_cap(programme, months, cap, already)
-
-
-def test_over_the_cap_is_refused_with_the_amounts():
-    with pytest.raises(ValidationError) as info:
-        check_cap(60001, 1, 50000)
-    message = info.value.message
-    assert "每月最大免费服药兜底限额" in message
-    assert "600.01" in message and "1 个月合计上限 500.00" in message and "每月 500.00" in message
-    assert "同期已支付" not in message
-
-
-def test_over_the_cap_with_earlier_payments_names_them():
-    with pytest.raises(ValidationError) as info:
-        check_cap(40000, 2, 50000, already=70000)
-    message = info.value.message
-    assert "400.00" in message and "同期已支付 700.00" in message and "2 个月合计上限 1000.00" in message
-
-
-@given(st.integers(0, 10 ** 7), st.integers(1, 4), st.integers(1, 10 ** 6), st.integers(0, 10 ** 7))
-def test_the_cap_refuses_exactly_when_it_is_exceeded(programme, months, cap, already):
-    over = programme + already > cap * months
-    try:
-        check_cap(programme, months, cap, already)
-    except ValidationError:
-        assert over
-    else:
-        assert not over
+def test_the_disability_cap_for_part_months_is_rounded_down():
+    assert disability_subsidy(100000, True, 100, 50000, Fraction(16, 31)) == 25806

@@ -205,9 +205,34 @@ def test_a_next_appointment_must_follow_the_collection(world):
 def test_the_monthly_cap_is_refused_with_the_amounts(world):
     settings.put(world.db, "monthly_cap_fen", 10000)
     text = refused(world, three_months(world))
-    assert "超过每月最大免费服药兜底限额：本次项目资金 443.70 元，3 个月合计上限 300.00 元（每月 100.00 元）" in text
+    assert ("超过每月最大免费服药兜底限额：本次项目资金 443.70 元，按 2.97 个月计（2026年11月 11/30天、12"
+            "月 整月、2027年1月 整月、2月 17/28天，不足整月按天数折算，舍去不足1分），上限 297.38 元（每月 100.00 元）") in text
     entry = world.dispense(DAY, three_months(world), insurance_fen=20000)
     assert (entry["insurance_fen"], entry["programme_fen"]) == (20000, 24370)
+
+
+def december_risperidone(world) -> list[dict]:
+    """One box of 20 tablets at 20/31 a day: exactly 1–31 December, 18.50 元."""
+    return [line(world.risperidone, 1, "20/31")]
+
+
+def test_a_whole_calendar_month_of_cover_counts_as_one_month_for_the_cap(world):
+    settings.put(world.db, "monthly_cap_fen", 1850)
+    quote = disp.quote(world.db, world.patient_id, "2026-12-01", december_risperidone(world))
+    assert quote.ok and quote.months == 1 and quote.cap.allowed == 1850
+    settings.put(world.db, "monthly_cap_fen", 1849)
+    assert "按 1 个月计（2026年12月 整月" in problems(world, december_risperidone(world), "2026-12-01")
+
+
+def test_what_earlier_collections_charged_to_a_month_counts_against_its_cap(world):
+    settings.put(world.db, "monthly_cap_fen", 5000)
+    first = world.dispense("2026-12-01", december_risperidone(world))       # 18.50 元 for December
+    olanzapine = [line(world.olanzapine, 1, "14/22")]                       # 10–31 December, 46.20 元
+    text = refused(world, olanzapine, "2026-12-10", insurance_fen=1200)      # programme 34.20 元
+    assert text == ("超过每月最大免费服药兜底限额：2026年12月 限额 50.00 元，其他领药已计入 18.50 元，"
+                    "本次将再计入 34.20 元，合计 52.70 元，超出 2.70 元")
+    world.void(first["id"])                                                 # a void frees the month
+    assert world.dispense("2026-12-10", olanzapine, insurance_fen=1200)["programme_fen"] == 3420
 
 
 def test_insurance_and_relief_above_the_total_are_refused(world):

@@ -11,7 +11,7 @@ from clinic_app.storage import audit, dispensing, programme, settings
 from clinic_app.ui.dispensing import DispensingDialog, DispensingPanel
 from clinic_app.ui.dispensing.dialog import DONE, FORM, SIGNING
 from clinic_app.ui.dispensing.lines import DAYS, MAX, TOTAL, UNITS, UNTIL
-from tests.dispensing_data import DOCTOR, OFFICER, enrolled_patient
+from tests.dispensing_data import DOCTOR, OFFICER, enrolled_patient, line
 
 from .dispensing_support import _dispensing_setup, officer_session, sign, world  # noqa: F401
 
@@ -215,12 +215,29 @@ def test_the_monthly_cap_refusal_shows_the_amounts(qtbot, world, officer_session
     settings.put(world.db, "monthly_cap_fen", 10000)
     dialog = open_dialog(qtbot, officer_session, world.patient_id)
     prescribe_three_months(dialog, world)
-    assert ("超过每月最大免费服药兜底限额：本次项目资金 443.70 元，3 个月合计上限 300.00 元（每月 100.00 元）"
+    assert (("超过每月最大免费服药兜底限额：本次项目资金 443.70 元，按 2.97 个月计（2026年11月 11/30天、12"
+            "月 整月、2027年1月 整月、2月 17/28天，不足整月按天数折算，舍去不足1分），上限 297.38 元（每月 100.00 元）")
             in dialog.problems.text())
     assert not dialog.next_button.isEnabled()
     dialog.costs.insurance.setText("200")
     assert dialog.problems.isHidden() and dialog.next_button.isEnabled()
-    assert dialog.costs.cap.text() == "每月最大免费服药兜底限额 100.00 元；本次按 3 个月计，项目资金上限 300.00 元"
+    assert dialog.costs.cap.text() == ("每月最大免费服药兜底限额 100.00 元；本次按 2.97 个月计（2026年11月 11/30天、"
+                                       "12月 整月、2027年1月 整月、2月 17/28天），项目资金上限 297.38 元")
+
+
+def test_the_cap_refusal_names_the_month_already_used_by_another_collection(qtbot, world, officer_session):
+    settings.put(world.db, "monthly_cap_fen", 5000)
+    world.dispense("2026-12-01", [line(world.risperidone, 1, "20/31")])     # all of December, 18.50 元
+    dialog = open_dialog(qtbot, officer_session, world.patient_id)
+    dialog.date.setText("2026-12-10")
+    dialog.choose_psychiatrist(world.doctor["id"])
+    dialog.set_line(0, world.olanzapine["id"], 1, "14/22")                  # 10–31 December, 46.20 元
+    dialog.costs.insurance.setText("12")
+    assert ("超过每月最大免费服药兜底限额：2026年12月 限额 50.00 元，其他领药已计入 18.50 元，本次将再计入 34.20 元，"
+            "合计 52.70 元，超出 2.70 元") in dialog.problems.text()
+    assert not dialog.next_button.isEnabled()
+    dialog.costs.insurance.setText("15")
+    assert dialog.problems.isHidden() and dialog.next_button.isEnabled()
 
 
 def test_amounts_are_checked_at_their_fields(qtbot, world, officer_session):

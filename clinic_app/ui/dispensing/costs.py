@@ -109,9 +109,8 @@ class CostsBox(QGroupBox):
         split = quote.split if quote is not None else None
         for key, _label in PARTS:
             self.amounts[key].setText(yuan(getattr(split, key)) if split else "—")
-        if split and cap_fen > 0:
-            self.cap.setText(f"每月最大免费服药兜底限额 {yuan(cap_fen)} 元；本次按 {quote.months} 个月计，"
-                             f"项目资金上限 {yuan(cap_fen * quote.months)} 元")
+        if split and cap_fen > 0 and quote.cap is not None:
+            self.cap.setText(quote.cap.summary())
         else:
             self.cap.setText("")
         rows = list(zip(labels, quote.line_splits)) if split else []
