@@ -67,12 +67,20 @@ class SettingsDialog(QDialog):
                 raise ValidationError(f"{spec.label}：{exc.message}") from None
         return out
 
+    def _focus_refused(self, message: str) -> None:
+        """Put the cursor in the field the message names; what was typed there stays to correct."""
+        for spec in EDITABLE:
+            if message.startswith(spec.label + "："):
+                self.inputs[spec.key].setFocus()
+                return
+
     def save(self) -> None:
         db = self.session.db
         try:
             typed = self.values()
         except ValidationError as exc:
             self.message.setText(exc.message)
+            self._focus_refused(exc.message)
             return
         changes = {k: v for k, v in typed.items() if v != settings.get(db, k)}
         try:

@@ -194,3 +194,23 @@ def test_settings_dialog_takes_money_in_yuan_and_the_card_paper_from_a_list(qtbo
     dialog.save()
     assert settings.get(fresh_db, "monthly_cap_fen") == 45050
     assert settings.get(fresh_db, "card_page_size") == "A4"
+
+
+def test_settings_dialog_refuses_a_decimal_comma_naming_the_setting_and_keeps_the_text(qtbot, fresh_db):
+    from clinic_app.ui.settings_dialog import SettingsDialog
+
+    window = _window(qtbot, fresh_db)
+    dialog = SettingsDialog(window.session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    before = settings.get(fresh_db, "monthly_cap_fen")
+    dialog.inputs["monthly_cap_fen"].setText("450,5")
+    dialog.save()
+    assert dialog.message.text() == ("每月最大免费服药兜底限额（元）：金额“450,5”无法识别：小数点请用“.”，"
+                                     "如 12.50；千位分隔须每三位一组，如 1,234.50")
+    assert dialog.inputs["monthly_cap_fen"].text() == "450,5"
+    assert dialog.focusWidget() is dialog.inputs["monthly_cap_fen"]
+    assert settings.get(fresh_db, "monthly_cap_fen") == before
+    dialog.inputs["monthly_cap_fen"].setText("1,450.50")
+    dialog.save()
+    assert settings.get(fresh_db, "monthly_cap_fen") == 145050
