@@ -16,6 +16,7 @@ from ..domain.errors import ValidationError
 from ..domain.money import yuan
 from . import accounts, agreements, audit, cards, catalogue, clock, patients, quarters, settings, stock
 from .errors import StorageError
+from .subsidy import disability_eligibility
 
 DISPENSE, VOID = "dispense", "void"
 GUARDIAN, PATIENT_SELF = "guardian", "patient"
@@ -177,7 +178,7 @@ def _price(db, patient_id: int, result: Quote, insurance_fen: int, relief_fen: i
     totals = [p.total_fen for p in result.lines]
     result.months = cost_split.covered_months(max(p.check.days for p in result.lines))
     remaining = sum(totals) - insurance_fen - relief_fen
-    has_cert = bool(patients.get(db, patient_id).get("disability_cert_no"))
+    has_cert = disability_eligibility(db, patient_id).applies  # category 6 unless widened
     disability = cost_split.disability_subsidy(
         remaining, has_cert, settings.get(db, "disability_subsidy_percent"),
         settings.get(db, "disability_subsidy_monthly_cap_fen"), result.months)

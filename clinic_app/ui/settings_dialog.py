@@ -23,6 +23,8 @@ def _editor(spec, value):
         box = QLineEdit(yuan(value))
         box.setPlaceholderText("如 500.00")
         return box
+    if spec.kind == "text":
+        return QLineEdit(str(value))
     box = QSpinBox()
     box.setRange(spec.minimum if spec.minimum is not None else 0,
                  spec.maximum if spec.maximum is not None else 100000)
@@ -35,6 +37,8 @@ def _read(spec, box):
         return box.currentText()
     if spec.kind == "money":
         return parse_yuan(box.text())
+    if spec.kind == "text":
+        return spec.normalize(box.text()) if spec.normalize else box.text().strip()
     return box.value()
 
 

@@ -214,3 +214,22 @@ def test_settings_dialog_refuses_a_decimal_comma_naming_the_setting_and_keeps_th
     dialog.inputs["monthly_cap_fen"].setText("1,450.50")
     dialog.save()
     assert settings.get(fresh_db, "monthly_cap_fen") == 145050
+
+
+def test_settings_dialog_refuses_a_disability_category_that_does_not_exist(qtbot, fresh_db):
+    from clinic_app.ui.settings_dialog import SettingsDialog
+
+    window = _window(qtbot, fresh_db)
+    dialog = SettingsDialog(window.session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    box = dialog.inputs["disability_subsidy_categories"]
+    assert box.text() == "6"
+    box.setText("6,8")
+    dialog.save()
+    assert "残联免费服药补助适用残疾类别" in dialog.message.text() and "“8”无法识别" in dialog.message.text()
+    assert box.text() == "6,8" and dialog.focusWidget() is box
+    assert settings.get(fresh_db, "disability_subsidy_categories") == "6"
+    box.setText("7，6")
+    dialog.save()
+    assert settings.get(fresh_db, "disability_subsidy_categories") == "6,7"

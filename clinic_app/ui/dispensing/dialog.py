@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBox
 
 from ...domain import roles
 from ...storage import accounts, cards, catalogue, clock, dispensing, patients, settings
+from ...storage.subsidy import disability_note
 from ..enrolment.common import DateField
 from ..style import set_role
 from ..widgets import error_label, row_of, with_error
@@ -222,6 +223,9 @@ class DispensingDialog(QDialog):
         self.problems.setVisible(bool(problems))
         labels = [row.spec_row["label"] for row in self.table.rows if row.spec_row]
         self.costs.show_quote(self.quote, labels, settings.get(self.db, "monthly_cap_fen"))
+        split = self.quote.split if self.quote is not None else None
+        self.costs.show_disability_note(disability_note(self.db, self.patient_id,
+                                                        split.disability if split else None))
         self._default_appointment(date)
         appointment_ok = self._check_appointment(date)
         doctor_ok = self.psychiatrist.currentData() is not None
