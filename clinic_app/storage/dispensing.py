@@ -147,8 +147,9 @@ def quote(db, patient_id: int, date: str, lines: list[dict], insurance_fen: int 
         seen.add(spec["id"])
         if not spec["active"]:
             result.problems.append(f"第{n}行：{catalogue.label(spec)} 已停用")
-        if not spec["programme_pays"]:
-            result.problems.append(f"第{n}行：{catalogue.label(spec)} 为自费药品，不在免费服药项目支付范围")
+        pays, payer = catalogue.payer_on(db, spec["id"], date)   # 支付 as in force on the collection's day
+        if not pays:
+            result.problems.append(f"第{n}行：{catalogue.label(spec)} 为{payer}")
         if planned.packs <= 0:
             result.problems.append(f"第{n}行：数量应至少为1{spec.get('pack_unit') or '盒'}")
         message = planned.check.message(spec["unit"], spec.get("pack_unit") or "盒")
