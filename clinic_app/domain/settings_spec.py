@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("agreement_warning_days", "协议到期提醒（天）", int, 30, 1, 180, kind="number"),
     Setting("deadline_warning_days", "审核期限提醒（工作日）", int, 2, 0, 10, kind="number"),
     Setting("monthly_cap_fen", "每月最大免费服药兜底限额（元）", int, 50000, 0, 10_000_000, kind="money"),
-    Setting("disability_subsidy_percent", "残联免费服药补助比例（%，持残疾证者）", int, 0, 0, 100, kind="number"),
+    Setting("disability_subsidy_percent", "残联免费服药补助比例（%，适用类别的残疾证持证人）", int, 0, 0, 100, kind="number"),
     Setting("disability_subsidy_categories", "残联免费服药补助适用残疾类别（如 6 或 6,7 或 全部）",
             str, disability.MENTAL, kind="text", normalize=disability.normalize_subsidy_categories),
     Setting("disability_subsidy_monthly_cap_fen", "残联补助每月上限（元，0为不限）", int, 0, 0, 10_000_000,
