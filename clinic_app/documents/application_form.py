@@ -352,3 +352,6 @@ def _draw_checklist(c, patient: dict, application: dict) -> None:
     box = grid.outline
     c.rect(box.x, box.y, box.w, box.h)
     L.draw_line_text(c, L.MARGIN, box.y - 7 * mm, "申请材料均一式两份。", L.CELL_SIZE - 1)
+    if application.get("application_day_note"):   # received off the month's application day
+        L.draw_line_text(c, L.MARGIN, box.y - 13 * mm, application["application_day_note"] + "。",
+                         L.CELL_SIZE - 1)

@@ -70,3 +70,15 @@ def state(application: dict) -> str:
     if application.get("final_decision") == "rejected":
         return FINAL_REJECTED
     return AWAITING_FINAL
+
+
+def application_day_note(received, application_day) -> str | None:
+    """The visible note for an application received on another day than its month's application
+    day (五、(一)1: the 10th, or the next working day): it is accepted, never refused, but never
+    silently either — the note goes with the application on screen, in the audit and on paper.
+    ``None`` when it was received on the application day itself."""
+    if received == application_day:
+        return None
+    when = "早于" if received < application_day else "晚于"
+    return (f"本月申请日为 {application_day.isoformat()}（每月10日，遇节假日顺延至下一个工作日）；"
+            f"本申请于 {received.isoformat()} 受理，{when}申请日")

@@ -2,7 +2,10 @@
 dialog both read this list."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from . import disability
 
 
 @dataclass(frozen=True)
@@ -15,8 +18,11 @@ class Setting:
     maximum: int | None = None
     admin_only: bool = True
     kind: str = ""  # how the settings dialog edits it: "number", "money" (fen shown as yuan),
-    #                 "choice", or "" (kept by the program, not shown)
+    #                 "choice", "text", or "" (kept by the program, not shown)
     choices: tuple[str, ...] = ()
+    # For text settings with a grammar: returns the stored form, raises ValidationError when wrong,
+    # so storage refuses what the dialog refuses.
+    normalize: Callable[[object], str] | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -30,7 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("agreement_warning_days", "协议到期提醒（天）", int, 30, 1, 180, kind="number"),
     Setting("deadline_warning_days", "审核期限提醒（工作日）", int, 2, 0, 10, kind="number"),
     Setting("monthly_cap_fen", "每月最大免费服药兜底限额（元）", int, 50000, 0, 10_000_000, kind="money"),
-    Setting("disability_subsidy_percent", "残联免费服药补助比例（%，持残疾证者）", int, 0, 0, 100, kind="number"),
+    Setting("disability_subsidy_percent", "残联免费服药补助比例（%，适用类别的残疾证持证人）", int, 0, 0, 100, kind="number"),
+    Setting("disability_subsidy_categories", "残联免费服药补助适用残疾类别（如 6 或 6,7 或 全部）",
+            str, disability.MENTAL, kind="text", normalize=disability.normalize_subsidy_categories),
     Setting("disability_subsidy_monthly_cap_fen", "残联补助每月上限（元，0为不限）", int, 0, 0, 10_000_000,
             kind="money"),
     Setting("card_page_size", "救助卡纸张", str, "A5", kind="choice", choices=("A5", "A4", "B6")),

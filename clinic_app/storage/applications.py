@@ -23,14 +23,15 @@ def _decode(row: dict) -> dict:
 
 
 def get(db, application_id: int) -> dict:
+    """One round, with ``application_day_note`` when it was received off the application day."""
     rows = list(db.query("SELECT * FROM applications WHERE id = ?", [application_id]))
     if not rows:
         raise StorageError("找不到该申请")
-    return _decode(rows[0])
+    return _with_note(db, _decode(rows[0]))
 
 
 def for_patient(db, patient_id: int) -> list[dict]:
-    return [_decode(r) for r in db.query(
+    return [_with_note(db, _decode(r)) for r in db.query(
         "SELECT * FROM applications WHERE patient_id = ? ORDER BY round, id", [patient_id])]
 
 
@@ -92,8 +93,10 @@ def create(db, patient_id: int, received_date: str, documents: dict | None = Non
             "created_at": clock.now(), "created_by": user["id"] if user else None,
         }
         app_id = db["applications"].insert(row).last_pk
+        off_day = application_day_note(db, received)   # accepted, with the note kept in the audit
         audit.record(db, audit.CREATE, "application", app_id,
-                     f"受理第 {row['round']} 轮申请：{patient['name']}（{received_date}）", user=user)
+                     f"受理第 {row['round']} 轮申请：{patient['name']}（{received_date}）"
+                     + (f"；{off_day}" if off_day else ""), user=user)
     return get(db, app_id)
 
 
@@ -113,6 +116,18 @@ def update_documents(db, application_id: int, documents: dict, village_opinion: 
 def application_day(db, in_month: dt.date) -> dt.date:
     """The month's application day: the 10th, or the next working day (五、(一)2)."""
     return holidays.calendar(db).application_day(in_month.year, in_month.month)
+
+
+def application_day_note(db, received) -> str | None:
+    """The note for an application received on another day than its month's application day
+    (``None`` on the day itself), from the holiday calendar as it now stands."""
+    day = received if isinstance(received, dt.date) else iso_date(received, "受理日期")
+    return ap.application_day_note(day, application_day(db, day))
+
+
+def _with_note(db, app: dict) -> dict:
+    app["application_day_note"] = application_day_note(db, app["received_date"])
+    return app
 
 
 def schedule(db, app: dict):

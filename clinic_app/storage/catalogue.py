@@ -24,6 +24,9 @@ EDITABLE = (*TEXT_FIELDS, "units_per_pack", "programme_pays")
 FIELD_LABELS = {"name": "品名", "strength": "规格", "unit": "最小单位", "units_per_pack": "每包装数量",
                 "pack_unit": "包装单位", "programme_pays": "支付", "active": "状态"}
 SAMPLE_NOTE = "示例价格（仅供演示）"
+PAYS_TEXT = {1: "项目支付", 0: "自费"}
+PROGRAMME_PAYS = "免费服药项目支付"
+SELF_PAY_REFUSAL = "自费药品，不在免费服药项目支付范围（管理员可在药品目录中设为项目支付）"
 
 _SPEC_SQL = """
 SELECT s.*, d.name AS drug_name, d.seq AS drug_seq, d.dosage_form, d.drug_class, d.insurance_class
@@ -58,7 +61,7 @@ def _text(value, what: str, required: bool = True) -> str:
 def _shown(field: str, value) -> str:
     """How a field's value reads in the change history."""
     if field == "programme_pays":
-        return "项目支付" if value else "自费"
+        return PAYS_TEXT[1 if value else 0]
     if field == "active":
         return "启用" if value else "停用"
     return "" if value is None else str(value)
@@ -171,6 +174,46 @@ def price_history(db, spec_id: int) -> list[dict]:
         "ON u.id = p.created_by WHERE p.spec_id = ? ORDER BY p.effective_date, p.id", [spec_id]))
 
 
+def _pays_changes(db, spec_id: int) -> list[tuple[str, int, int]]:
+    """(date, before, after) of every change of 支付, in the order they take effect."""
+    rows = db.execute("SELECT date, old, new FROM spec_changes WHERE spec_id = ? AND field = 'programme_pays' "
+                      "ORDER BY date, id", [spec_id]).fetchall()
+    value = {text: flag for flag, text in PAYS_TEXT.items()}
+    return [(day, value.get(old, 0), value.get(new, 0)) for day, old, new in rows]
+
+
+def programme_pays_on(db, spec_id: int, date) -> int:
+    """Whether the programme pays for this specification on ``date`` (1) or it is 自费 (0).
+
+    A change of 支付 takes effect on its own date, like a price: a collection entered back-dated
+    before the administrator made 善思达 a programme drug is still 自费, and one on or after it is
+    paid. Before the first change the flag is what the specification was created with."""
+    day = iso_date(date)
+    history = _pays_changes(db, spec_id)
+    if not history:
+        row = db.execute("SELECT programme_pays FROM drug_specs WHERE id = ?", [spec_id]).fetchone()
+        if row is None:
+            raise NotFoundError("找不到该药品规格")
+        return 1 if row[0] else 0
+    in_force = [after for when, _before, after in history if when <= day]
+    return in_force[-1] if in_force else history[0][1]
+
+
+def payer_on(db, spec_id: int, date) -> tuple[bool, str]:
+    """Which fund pays this specification on ``date``, in the words the dispensing dialog shows
+    per line: the programme, or the refusal naming how the administrator can change it."""
+    if programme_pays_on(db, spec_id, date):
+        return True, PROGRAMME_PAYS
+    return False, SELF_PAY_REFUSAL
+
+
+def pays_change_pending(db, spec_id: int, today) -> tuple[str, int] | None:
+    """A change of 支付 dated after ``today`` — (date, new flag) — so the catalogue can say so."""
+    day = iso_date(today)
+    later = [(when, after) for when, _before, after in _pays_changes(db, spec_id) if when > day]
+    return later[-1] if later else None
+
+
 def changes(db, spec_id: int) -> list[dict]:
     """Every change of a field, oldest first, with who made it."""
     return list(db.query(
@@ -231,6 +274,8 @@ def update_spec(db, spec_id: int, changes: dict, date, user: dict | None = None)
     changed = [f for f in EDITABLE if after[f] != before[f]]
     if not changed:
         return before
+    if "programme_pays" in changed:
+        _check_pays_date(db, before, day, after["programme_pays"])
     if "units_per_pack" in changed and _in_use(db, spec_id):
         raise StorageError(f"“{before['label']}”已有发药或入库记录，不能修改每包装数量；请新增一个规格，并停用本规格")
     if before["active"] and (twin := _duplicate(db, before["drug_id"], after, other_than=spec_id)) is not None:
@@ -244,6 +289,19 @@ def update_spec(db, spec_id: int, changes: dict, date, user: dict | None = None)
                      detail={"date": day, "before": {f: before[f] for f in changed},
                              "after": {f: after[f] for f in changed}}, user=user)
     return spec(db, spec_id)
+
+
+def _check_pays_date(db, before: dict, day: str, pays: int) -> None:
+    """A change of 支付 takes effect on its date, so it may neither rewrite who paid a collection
+    already recorded nor slip in before an earlier change (the order of dates is the order of
+    effect)."""
+    last = _last_dispensed(db, before["id"])
+    if last is not None and day <= last:
+        raise StorageError(f"“{before['label']}”在 {last} 已按{PAYS_TEXT[1 - pays]}发药记账，"
+                           f"改为{PAYS_TEXT[pays]}的变更日期应晚于 {last}")
+    history = _pays_changes(db, before["id"])
+    if history and day < history[-1][0]:
+        raise StorageError(f"“{before['label']}”的支付已在 {history[-1][0]} 变更过，新的变更日期不能早于该日")
 
 
 def _set_active(db, spec_id: int, active: int, date, user) -> dict:

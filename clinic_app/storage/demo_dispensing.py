@@ -15,6 +15,7 @@ import zlib
 from fractions import Fraction
 
 from ..domain import backstop, cost_split, supply
+from ..domain import disability as disability_rule
 from . import catalogue, clock, settings
 from .dispensing import DISPENSE, GUARDIAN, PATIENT_SELF, content_hash
 
@@ -134,7 +135,9 @@ def write_demo_dispensing(db, months: int, seed: int) -> int:
     rng = random.Random(seed + 2)
     writer = _Writer(db, start)
     png = signature_png()
+    categories = settings.get(db, "disability_subsidy_categories")
     for patient in _patients(db):
+        patient["subsidy"] = disability_rule.subsidy_eligibility(patient["disability_cert_no"], categories).applies
         regimen = [(s, _dose(rng, s)) for s in rng.sample(specs, 1 if rng.random() < 0.8 else 2)]
         first = max(dt.date.fromisoformat(patient["since"]), start)
         last = dt.date.fromisoformat(patient["until"]) if patient["until"] else today
@@ -174,8 +177,8 @@ def _entry(writer, patient, day, lines, prices, cap, percent, disability_cap, do
     relief = total // 10 if patient["poverty_statuses"] not in (None, "[]") else 0
     covers = [(c.start, c.cover_until) for *_, c in lines]
     months = backstop.months_of_cover(backstop.month_fractions(covers))
-    disability = cost_split.disability_subsidy(total - insurance - relief, bool(patient["disability_cert_no"]),
-                                               percent, disability_cap, months)
+    disability = cost_split.disability_subsidy(total - insurance - relief, patient["subsidy"], percent,
+                                               disability_cap, months)
     split, line_splits = cost_split.split_collection(totals, insurance, relief, disability)
     if backstop.check(covers, split.programme, earlier, cap).refusals():
         return  # a real dispenser would be refused here too

@@ -18,6 +18,7 @@ from ..domain.money import yuan
 from . import accounts, agreements, audit, cards, catalogue, clock, patients, quarters, settings, stock
 from . import backstop as stored_backstop
 from .errors import StorageError
+from .subsidy import disability_eligibility
 
 DISPENSE, VOID = "dispense", "void"
 GUARDIAN, PATIENT_SELF = "guardian", "patient"
@@ -149,8 +150,9 @@ def quote(db, patient_id: int, date: str, lines: list[dict], insurance_fen: int 
         seen.add(spec["id"])
         if not spec["active"]:
             result.problems.append(f"第{n}行：{catalogue.label(spec)} 已停用")
-        if not spec["programme_pays"]:
-            result.problems.append(f"第{n}行：{catalogue.label(spec)} 为自费药品，不在免费服药项目支付范围")
+        pays, payer = catalogue.payer_on(db, spec["id"], date)   # 支付 as in force on the collection's day
+        if not pays:
+            result.problems.append(f"第{n}行：{catalogue.label(spec)} 为{payer}")
         if planned.packs <= 0:
             result.problems.append(f"第{n}行：数量应至少为1{spec.get('pack_unit') or '盒'}")
         message = planned.check.message(spec["unit"], spec.get("pack_unit") or "盒")
@@ -181,7 +183,7 @@ def _price(db, patient_id: int, result: Quote, insurance_fen: int, relief_fen: i
     covers = [(p.check.start, p.check.cover_until) for p in result.lines]
     result.months = backstop.months_of_cover(backstop.month_fractions(covers))
     remaining = sum(totals) - insurance_fen - relief_fen
-    has_cert = bool(patients.get(db, patient_id).get("disability_cert_no"))
+    has_cert = disability_eligibility(db, patient_id).applies  # category 6 unless widened
     disability = cost_split.disability_subsidy(
         remaining, has_cert, settings.get(db, "disability_subsidy_percent"),
         settings.get(db, "disability_subsidy_monthly_cap_fen"), result.months)

@@ -14,6 +14,8 @@ def get(db, key: str):
 
 def put(db, key: str, value) -> None:
     spec = BY_KEY[key]
+    if spec.normalize is not None:
+        value = spec.normalize(value)   # ValidationError (a ValueError) names what is wrong
     value = spec.type(value)
     if spec.type is int:
         if spec.minimum is not None and value < spec.minimum:

@@ -114,6 +114,10 @@ class CatalogueDialog(QDialog):
         self.units_per_pack = count_box()
         self.pack_unit = combo(PACK_UNITS)
         self.pays = pays_combo()
+        self.pays.setToolTip("免费服药项目是否支付本规格；附件3列为自费的药品默认不支付，管理员可改为项目支付")
+        self.pays_hint = hint_label()
+        self.pays_hint.setObjectName("pays_hint")
+        self.pays.currentIndexChanged.connect(lambda _i: self._show_pays_hint())
         self.change_date = DateField(clock.today())
         self.save_button = QPushButton("保存修改")
         self.save_button.setProperty("primary", True)
@@ -123,7 +127,7 @@ class CatalogueDialog(QDialog):
         self.active_button.clicked.connect(self.toggle_active)
         return _form_group("规格", (("品名", self.name), ("规格", self.strength), ("最小单位", self.unit),
                                   ("每包装数量", self.units_per_pack), ("包装单位", self.pack_unit),
-                                  ("支付", self.pays), ("变更日期", self.change_date)),
+                                  ("支付", self.pays), ("", self.pays_hint), ("变更日期", self.change_date)),
                            self.edit_message, (self.save_button, self.active_button))
 
     def _make_price_group(self) -> QGroupBox:
@@ -231,16 +235,44 @@ class CatalogueDialog(QDialog):
 
     def _spec_item(self, spec: dict) -> QTreeWidgetItem:
         price = yuan(spec["price_fen"]) if spec["price_fen"] is not None else "未定价"
-        item = keyed_item([spec["label"], "", PAYS[spec["programme_pays"]], price,
+        item = keyed_item([spec["label"], "", self._pays_text(spec), price,
                            "启用" if spec["active"] else "已停用"], ("spec", spec["id"]))
         item.setTextAlignment(PRICE_COLUMN, Qt.AlignRight | Qt.AlignVCenter)
         if not spec["active"]:
             tint(item, len(COLUMNS), RETIRED)
-        elif not spec["programme_pays"]:
+        elif not catalogue.programme_pays_on(self.db, spec["id"], clock.today()):
             item.setForeground(PAYS_COLUMN, QBrush(SELF_PAY))
         if spec["price_fen"] is None:
             item.setForeground(PRICE_COLUMN, QBrush(SELF_PAY))
         return item
+
+    def _pays_text(self, spec: dict) -> str:
+        """Who pays today, and a change of 支付 still to come with its date."""
+        today = clock.today()
+        text = PAYS[catalogue.programme_pays_on(self.db, spec["id"], today)]
+        pending = catalogue.pays_change_pending(self.db, spec["id"], today)
+        if pending is not None:
+            text += f"（{pending[0]} 起{PAYS[pending[1]]}）"
+        return text
+
+    def _show_pays_hint(self) -> None:
+        """What the 支付 choice means for the selected specification, in the plan's words."""
+        spec = self.selected_spec()
+        if spec is None:
+            self.pays_hint.setText("")
+            return
+        chosen = self.pays.currentData()
+        default = catalogue.default_programme_pays(spec, spec["name"])
+        if chosen:
+            text = "由免费服药项目资金支付（领药时先医保、民政、残联，余额由项目兜底）"
+            if not default:
+                text += "；附件3列为自费，此为管理员设定"
+        else:
+            text = "自费：不在免费服药项目支付范围，发药时拒绝" + ("（附件3列为自费）" if not default else "")
+        pending = catalogue.pays_change_pending(self.db, spec["id"], clock.today())
+        if pending is not None:
+            text += f"；自 {pending[0]} 起{PAYS[pending[1]]}"
+        self.pays_hint.setText(text + "。修改按变更日期生效，记入变更记录。")
 
     def selected_spec(self) -> dict | None:
         key = current_key(self.tree)
@@ -289,6 +321,7 @@ class CatalogueDialog(QDialog):
         self.units_per_pack.setValue(spec["units_per_pack"])
         self.pack_unit.setCurrentText(spec["pack_unit"] or "盒")
         set_pays(self.pays, spec["programme_pays"])
+        self._show_pays_hint()
         self.active_button.setText("停用" if spec["active"] else "重新启用")
         price = spec["price_fen"]
         self.current_price.setText(f"{yuan(price)} 元/{spec['pack_unit'] or '盒'}" if price is not None else "未定价")
@@ -329,7 +362,8 @@ class CatalogueDialog(QDialog):
         try:
             updated = catalogue.update_spec(self.db, spec["id"], changes, day, user=self.session.user)
         except StorageError as exc:
-            field = self.units_per_pack if "每包装数量" in exc.message else self.name if "品名" in exc.message else None
+            field = (self.units_per_pack if "每包装数量" in exc.message else self.name if "品名" in exc.message
+                     else self.change_date if "变更日期" in exc.message else None)
             self._refuse(self.edit_message, field, exc.message)
             return
         self.status.setText(f"已保存：{updated['label']}")

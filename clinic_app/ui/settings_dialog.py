@@ -23,6 +23,8 @@ def _editor(spec, value):
         box = QLineEdit(yuan(value))
         box.setPlaceholderText("如 500.00")
         return box
+    if spec.kind == "text":
+        return QLineEdit(str(value))
     box = QSpinBox()
     box.setRange(spec.minimum if spec.minimum is not None else 0,
                  spec.maximum if spec.maximum is not None else 100000)
@@ -35,6 +37,8 @@ def _read(spec, box):
         return box.currentText()
     if spec.kind == "money":
         return parse_yuan(box.text())
+    if spec.kind == "text":
+        return spec.normalize(box.text()) if spec.normalize else box.text().strip()
     return box.value()
 
 
@@ -67,12 +71,20 @@ class SettingsDialog(QDialog):
                 raise ValidationError(f"{spec.label}：{exc.message}") from None
         return out
 
+    def _focus_refused(self, message: str) -> None:
+        """Put the cursor in the field the message names; what was typed there stays to correct."""
+        for spec in EDITABLE:
+            if message.startswith(spec.label + "："):
+                self.inputs[spec.key].setFocus()
+                return
+
     def save(self) -> None:
         db = self.session.db
         try:
             typed = self.values()
         except ValidationError as exc:
             self.message.setText(exc.message)
+            self._focus_refused(exc.message)
             return
         changes = {k: v for k, v in typed.items() if v != settings.get(db, k)}
         try:

@@ -218,3 +218,14 @@ def test_page_one_renders_as_a_page_with_ink(tmp_path):
     png = render_png(pdf, tmp_path)
     assert png.stat().st_size > 10_000
     assert 0.02 < dark_share(pdf, tmp_path) < 0.5
+
+
+def test_the_checklist_names_the_application_day_when_received_on_another_day():
+    documents = {"form": {"original_seen": True, "copy_received": True, "note": ""}}
+    note = "本月申请日为 2024-05-10（每月10日，遇节假日顺延至下一个工作日）；本申请于 2024-05-13 受理，晚于申请日"
+    pages = pages_text(render(application={"received_date": "2024-05-13", "documents": documents,
+                                           "application_day_note": note}))
+    assert flat(note) in flat(pages[1])
+    on_day = pages_text(render(application={**APPLICATION, "documents": documents,
+                                            "application_day_note": None}))
+    assert "本月申请日" not in flat(on_day[1])

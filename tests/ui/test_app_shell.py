@@ -194,3 +194,42 @@ def test_settings_dialog_takes_money_in_yuan_and_the_card_paper_from_a_list(qtbo
     dialog.save()
     assert settings.get(fresh_db, "monthly_cap_fen") == 45050
     assert settings.get(fresh_db, "card_page_size") == "A4"
+
+
+def test_settings_dialog_refuses_a_decimal_comma_naming_the_setting_and_keeps_the_text(qtbot, fresh_db):
+    from clinic_app.ui.settings_dialog import SettingsDialog
+
+    window = _window(qtbot, fresh_db)
+    dialog = SettingsDialog(window.session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    before = settings.get(fresh_db, "monthly_cap_fen")
+    dialog.inputs["monthly_cap_fen"].setText("450,5")
+    dialog.save()
+    assert dialog.message.text() == ("每月最大免费服药兜底限额（元）：金额“450,5”无法识别：小数点请用“.”，"
+                                     "如 12.50；千位分隔须每三位一组，如 1,234.50")
+    assert dialog.inputs["monthly_cap_fen"].text() == "450,5"
+    assert dialog.focusWidget() is dialog.inputs["monthly_cap_fen"]
+    assert settings.get(fresh_db, "monthly_cap_fen") == before
+    dialog.inputs["monthly_cap_fen"].setText("1,450.50")
+    dialog.save()
+    assert settings.get(fresh_db, "monthly_cap_fen") == 145050
+
+
+def test_settings_dialog_refuses_a_disability_category_that_does_not_exist(qtbot, fresh_db):
+    from clinic_app.ui.settings_dialog import SettingsDialog
+
+    window = _window(qtbot, fresh_db)
+    dialog = SettingsDialog(window.session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    box = dialog.inputs["disability_subsidy_categories"]
+    assert box.text() == "6"
+    box.setText("6,8")
+    dialog.save()
+    assert "残联免费服药补助适用残疾类别" in dialog.message.text() and "“8”无法识别" in dialog.message.text()
+    assert box.text() == "6,8" and dialog.focusWidget() is box
+    assert settings.get(fresh_db, "disability_subsidy_categories") == "6"
+    box.setText("7，6")
+    dialog.save()
+    assert settings.get(fresh_db, "disability_subsidy_categories") == "6,7"

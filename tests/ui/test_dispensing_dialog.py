@@ -333,3 +333,17 @@ def test_a_cancelled_save_prints_nothing(qtbot, saved):
     saved._save_path = lambda title, default: ""
     assert not saved.done_page.print_slip()
     assert saved.done_page.slip_button.isEnabled()
+
+
+def test_a_decimal_comma_in_an_amount_is_refused_at_its_field_and_the_text_stays(qtbot, world, officer_session):
+    dialog = open_dialog(qtbot, officer_session, world.patient_id)
+    prescribe_three_months(dialog, world)
+    qtbot.keyClicks(dialog.costs.insurance, "120,5")
+    assert dialog.costs.insurance.text() == "120,5"
+    assert dialog.costs.insurance_error.isVisibleTo(dialog)
+    assert dialog.costs.insurance_error.text() == (
+        "金额“120,5”无法识别：小数点请用“.”，如 12.50；千位分隔须每三位一组，如 1,234.50")
+    assert not dialog.next_button.isEnabled() and not dialog.next_step()
+    dialog.costs.insurance.setText("120.50")
+    assert dialog.costs.insurance_error.isHidden() and dialog.next_button.isEnabled()
+    assert dialog.costs.amounts["insurance"].text() == "120.50"

@@ -187,3 +187,24 @@ def test_application_dialog_says_when_the_received_date_is_not_the_application_d
     off_day, _ = schedule_text(session.db, dt.date(2026, 11, 12))
     assert "本月申请日" not in on_day
     assert "本月申请日为 2026-11-10" in off_day
+
+
+def test_an_application_received_after_the_application_day_is_accepted_and_the_note_stays_on_the_page(
+        qtbot, session, make_patient):
+    pid = eligible(make_patient, "钱七", "19800101", "123")
+    panel = Panel(qtbot, session, pid)
+    dialog = panel.act("apply", application("2026-11-12"), confirm=False)
+    shown = dialog.schedule.text()
+    assert shown.count("本月申请日为 2026-11-10") == 1 and "晚于申请日" in shown and "可以受理" in shown
+    dialog.accept()
+    assert dialog.accepted_ok
+    app = applications.latest(session.db, pid)
+    assert app["state"] == "submitted" and app["received_date"] == "2026-11-12"
+    from clinic_app.ui.enrolment.panel import round_text
+    import datetime as dt
+
+    text = round_text(session.db, app, dt.date(2026, 11, 20))
+    assert ("本月申请日为 2026-11-10（每月10日，遇节假日顺延至下一个工作日）；本申请于 2026-11-12 受理，晚于申请日"
+            in text)
+    page_text = "\n".join(label.text() for label in panel.widget.findChildren(type(dialog.schedule)))
+    assert "本申请于 2026-11-12 受理，晚于申请日" in page_text

@@ -458,3 +458,19 @@ def test_a_package_that_reads_back_wrong_is_not_kept(qtbot, session, world, answ
     [(_title, text)] = answers["errors"]
     assert text.startswith("读回的台账清单与写入的不一致") and text.endswith(lw.NOTHING_WRITTEN)
     assert _listing(stick) == [] and quarters.latest_export(session.db, Q4) is None
+
+
+def test_an_allocation_with_commas_out_of_their_groups_is_refused_at_the_field(qtbot, session, world,
+                                                                               monkeypatch):
+    move_to_2027(monkeypatch)
+    window = _open(qtbot, session)
+    before = quarters.get(session.db, Q4)["allocated_fen"]
+    window.allocation.setText("1,2,3")
+    assert not window.save_allocation()
+    assert window.allocation.text() == "1,2,3"
+    assert window.allocation_error.isVisibleTo(window)
+    assert "千位分隔须每三位一组，如 1,234.50" in window.allocation_error.text()
+    assert quarters.get(session.db, Q4)["allocated_fen"] == before
+    window.allocation.setText("12,345.60")
+    assert window.save_allocation()
+    assert quarters.get(session.db, Q4)["allocated_fen"] == 1_234_560

@@ -57,6 +57,10 @@ class CostsBox(QGroupBox):
         self.cap.setObjectName("cap")
         self.cap.setWordWrap(True)
         self.cap.setStyleSheet("color: #52606d;")
+        self.disability_note = QLabel("")   # why the 残联 subsidy is what it is (above all: why 0)
+        self.disability_note.setObjectName("disability_note")
+        self.disability_note.setWordWrap(True)
+        self.disability_note.setStyleSheet("color: #52606d;")
 
         self.split = QTableWidget(0, len(SPLIT_COLUMNS))
         self.split.setObjectName("split")
@@ -76,6 +80,7 @@ class CostsBox(QGroupBox):
         column = QVBoxLayout(self)
         column.addLayout(top)
         column.addWidget(self.cap)
+        column.addWidget(self.disability_note)
         column.addWidget(self.split)
 
     @staticmethod
@@ -131,6 +136,9 @@ class CostsBox(QGroupBox):
                 font.setBold(True)
                 item.setFont(font)
             self.split.setItem(r, c, item)
+
+    def show_disability_note(self, text: str) -> None:
+        self.disability_note.setText(f"残联免费服药资金：{text}" if text else "")
 
     def split_text(self) -> list[list[str]]:
         return [[self.split.item(r, c).text() for c in range(self.split.columnCount())]

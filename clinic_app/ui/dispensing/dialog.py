@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBox
 
 from ...domain import roles
 from ...storage import accounts, cards, catalogue, clock, dispensing, patients, settings
+from ...storage.subsidy import disability_note
 from ..enrolment.common import DateField
 from ..style import set_role
 from ..widgets import error_label, row_of, with_error
@@ -98,7 +99,10 @@ class DispensingDialog(QDialog):
 
         box = QGroupBox("处方药品（药品按月计划领取，每次限领 3 个月服用量）")
         inner = QVBoxLayout(box)
-        specs = [s for s in catalogue.specs(self.db) if s["programme_pays"]]
+        # every active specification, 自费 ones too: the line then says who pays and why it is
+        # refused, instead of the drug silently missing from the list
+        specs = catalogue.specs(self.db)
+        paid = [s for s in specs if s["programme_pays"]]
         self.table = LinesTable(specs)
         self.table.changed.connect(self.refresh)
         inner.addWidget(self.table)
@@ -107,8 +111,8 @@ class DispensingDialog(QDialog):
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add_line)
         hint = QLabel("数量超过“最多可领”时标红并说明原因，不会自动改小；请改为允许的数量。"
-                      if specs else "药品目录中还没有免费服药项目支付的规格，请管理员先添加规格和价格。")
-        set_role(hint, "hint" if specs else "error")
+                      if paid else "药品目录中还没有免费服药项目支付的规格，请管理员先添加规格和价格。")
+        set_role(hint, "hint" if paid else "error")
         hint.setWordWrap(True)
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)
@@ -222,6 +226,9 @@ class DispensingDialog(QDialog):
         self.problems.setVisible(bool(problems))
         labels = [row.spec_row["label"] for row in self.table.rows if row.spec_row]
         self.costs.show_quote(self.quote, labels, settings.get(self.db, "monthly_cap_fen"))
+        split = self.quote.split if self.quote is not None else None
+        self.costs.show_disability_note(disability_note(self.db, self.patient_id,
+                                                        split.disability if split else None))
         self._default_appointment(date)
         appointment_ok = self._check_appointment(date)
         doctor_ok = self.psychiatrist.currentData() is not None

@@ -11,11 +11,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from ...domain.errors import ValidationError
 from ...domain.money import yuan
-from ...storage import dispensing
+from ...storage import catalogue, dispensing
 from ...storage.errors import StorageError
 
-COLUMNS = ("药品及规格", "数量", "每日用量", "合计", "可用天数", "可用至", "最多可领", "单价（元）", "金额（元）", "")
-SPEC, PACKS, DOSE, UNITS, DAYS, UNTIL, MAX, PRICE, TOTAL, REMOVE = range(len(COLUMNS))
+COLUMNS = ("药品及规格", "数量", "每日用量", "合计", "可用天数", "可用至", "最多可领", "单价（元）", "金额（元）",
+           "支付", "")
+SPEC, PACKS, DOSE, UNITS, DAYS, UNTIL, MAX, PRICE, TOTAL, FUND, REMOVE = range(len(COLUMNS))
+SELF_PAID_SHORT = "自费，项目不支付"
 RED = QColor("#c62828")
 PLACEHOLDER = "请选择药品…"
 MAX_PACKS = 999
@@ -50,6 +52,7 @@ class LineRow:
         self.remove.setToolTip("删除这一行")
         self.planned = None
         self.issue = ""
+        self.payer: tuple[bool, str] | None = None   # (programme pays, the words) on the collection's day
 
     @property
     def spec_id(self) -> int | None:
@@ -105,7 +108,7 @@ class LinesTable(QTableWidget):
         self.setCellWidget(index, PACKS, row.packs)
         self.setCellWidget(index, DOSE, row.dose_cell)
         self.setCellWidget(index, REMOVE, row.remove)
-        for column in (UNITS, DAYS, UNTIL, MAX, PRICE, TOTAL):
+        for column in (UNITS, DAYS, UNTIL, MAX, PRICE, TOTAL, FUND):
             item = QTableWidgetItem("")
             item.setTextAlignment(Qt.AlignVCenter | (Qt.AlignRight if column in (PRICE, TOTAL) else Qt.AlignLeft))
             self.setItem(index, column, item)
@@ -144,8 +147,10 @@ class LinesTable(QTableWidget):
     def plan(self, db, patient_id: int, date: str | None) -> None:
         """Fill the computed cells of every row for a collection on ``date``."""
         for index, row in enumerate(self.rows):
-            row.planned, row.issue = None, ""
+            row.planned, row.issue, row.payer = None, "", None
             spec = row.spec_row
+            if spec is not None and date is not None:
+                row.payer = catalogue.payer_on(db, spec["id"], date)
             if spec is None:
                 row.issue = "请选择药品"
             elif date is None:
@@ -182,6 +187,21 @@ class LinesTable(QTableWidget):
             item.setForeground(RED if over and column in (UNITS, DAYS, UNTIL, MAX) else QColor("#1f2933"))
         row.packs.setStyleSheet(BAD_SPIN if over else "")
         row.packs.setToolTip(tip or "领取的包装数")
+        self._show_fund(index, row.payer)
+
+    def _show_fund(self, index: int, payer: tuple[bool, str] | None) -> None:
+        """Which fund pays the line: the programme, or 自费 in red with the full refusal as its tip
+        (the same words are in the problems under the table)."""
+        item = self.item(index, FUND)
+        pays, words = payer if payer is not None else (True, "")
+        item.setText(words if pays else SELF_PAID_SHORT)
+        item.setToolTip(words)
+        item.setForeground(QColor("#1f2933") if pays else RED)
+
+    def fund_text(self, index: int) -> str:
+        """The full words for who pays line ``index`` (the cell shows the short form for 自费)."""
+        item = self.item(index, FUND)
+        return item.toolTip() if item else ""
 
     def lines(self) -> list[dict]:
         return [row.values() for row in self.rows]

@@ -11,7 +11,7 @@ from ...domain import applications as ap
 from ...domain import choices
 from ...domain import programme_status as ps
 from ...domain import workcalendar as wc
-from ...storage import applications, cards, clock, holidays, patients, programme
+from ...storage import applications, cards, clock, patients, programme
 from ..style import set_role
 from .common import ActionDialog, DateField, FieldError, decision_buttons, hint_label, stack
 
@@ -25,9 +25,9 @@ def schedule_text(db, received: dt.date | None) -> tuple[str, str | None]:
     plan = applications.schedule(db, {"received_date": received.isoformat()})
     text = (f"初审截止 {plan.initial_review_due.isoformat()}（受理后{wc.INITIAL_REVIEW_DAYS}个工作日内）　"
             f"报送截止 {plan.office_deadline.isoformat()}（每月{wc.OFFICE_DAY}日前报送区精神卫生中心）")
-    day = applications.application_day(db, received)
-    if day != received:
-        text += f"\n本月申请日为 {day.isoformat()}（每月10日，遇节假日顺延）；受理日期与申请日不同"
+    off_day = applications.application_day_note(db, received)
+    if off_day:
+        text += f"\n{off_day}（可以受理，此说明随申请保存）"
     return text, plan.note
 
 
@@ -201,11 +201,6 @@ class ApplicationDialog(ActionDialog):
 
     def _update_schedule(self, received: dt.date | None) -> None:
         text, note = schedule_text(self.db, received)
-        if received is not None:
-            cal = holidays.calendar(self.db)
-            day = cal.application_day(received.year, received.month)
-            if day != received:
-                text += f"\n本月申请日为 {day.isoformat()}（每月{wc.APPLICATION_DAY}日，遇节假日顺延）"
         self.schedule.setText(text)
         self.fallback.setText(note or "")
         self.fallback.setVisible(bool(note))

@@ -58,6 +58,8 @@ def round_text(db, app: dict, today: dt.date) -> str:
     cal = holidays.calendar(db)
     plan = applications.schedule(db, app)
     lines = [f"第 {app['round']} 轮　受理 {app['received_date']}　状态：{ap.STATE_LABELS[app['state']]}"]
+    if app.get("application_day_note"):
+        lines.append(app["application_day_note"])
     due = f"初审截止 {plan.initial_review_due.isoformat()}"
     office = f"报送截止 {plan.office_deadline.isoformat()}"
     warn = settings.get(db, "deadline_warning_days")
