@@ -22,8 +22,8 @@ from .errors import StorageError
 
 ALLOCATE, EXPORT, CLOSE, REOPEN = "allocate", "export", "close", "reopen"
 EVENT_LABELS = {ALLOCATE: "预拨经费", EXPORT: "导出台账", CLOSE: "结账", REOPEN: "重新开账"}
-MANAGE_ROLES = (roles.ADMIN, roles.OFFICER)  # may set the allocation and close a quarter
-REOPEN_ROLES = (roles.ADMIN,)
+MANAGE_ROLES = roles.roles_with("quarter.manage")  # may set the allocation and close a quarter
+REOPEN_ROLES = roles.roles_with("quarter.reopen")
 MANIFEST = "manifest.json"
 
 

@@ -62,7 +62,7 @@ class CatalogueDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.db = session.db
-        self.can_edit = session.role == roles.ADMIN
+        self.can_edit = roles.may(session.role, "catalogue.edit")
         self.specs: dict[int, dict] = {}
         self.drugs: dict[int, dict] = {}
         self.setWindowTitle("药品目录与价格")

@@ -55,7 +55,7 @@ class HolidaysDialog(QDialog):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.can_edit = session.role == roles.ADMIN
+        self.can_edit = roles.may(session.role, "holidays.edit")
         self.rows: list[dict] = []
         self._formats: dict[tuple, QTextCharFormat] = {}
         self.setWindowTitle("节假日表")

@@ -49,7 +49,6 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        is_admin = roles.can_manage_accounts(self.session.role)
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
         self._action(file_menu, "立即备份数据库", self.backup_now)
@@ -66,9 +65,11 @@ class MainWindow(QMainWindow):
         self.dashboard_action = self._action(project_menu, "统计图表…", self.open_dashboard)
         self.ledger_action = self._action(project_menu, "季度台账与上报…", self.open_ledger)
         admin_menu = bar.addMenu("管理(&A)")
-        self.accounts_action = self._action(admin_menu, "用户管理…", self.open_accounts, enabled=is_admin)
-        self._action(admin_menu, "设置…", self.open_settings, enabled=is_admin)
-        self._action(admin_menu, "审计记录…", self.open_audit, enabled=is_admin)
+        role = self.session.role
+        self.accounts_action = self._action(admin_menu, "用户管理…", self.open_accounts,
+                                            enabled=roles.may(role, "users.manage"))
+        self._action(admin_menu, "设置…", self.open_settings, enabled=roles.may(role, "settings.change"))
+        self._action(admin_menu, "审计记录…", self.open_audit, enabled=roles.may(role, "audit.view"))
         add_admin_entries(self, admin_menu)
         self.catalogue_action = self._action(admin_menu, "药品目录与价格…", self.open_catalogue)
         help_menu = bar.addMenu("帮助(&H)")

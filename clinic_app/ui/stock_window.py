@@ -20,7 +20,7 @@ from .history_table import fill, scroll_table
 from .keyed_tree import current_key, find_item, keyed_item, keyed_tree, refill, select_key, set_bold, tint
 from .style import set_role
 
-STOCK_ROLES = (roles.ADMIN, roles.OFFICER)   # those who dispense keep the stock
+STOCK_ROLES = roles.roles_with("stock.edit")   # those who dispense keep the stock
 COLUMNS = ("规格 / 批号", "有效期至", "库存", "未过期", "入库日期", "供货单位")
 MOVE_COLUMNS = ("日期", "类型", "批号", "数量", "结存", "操作人", "原因")
 SUPPLIERS = (stock.DEFAULT_SUPPLIER, "区精神病康复院")

@@ -29,8 +29,8 @@ class PlacesTab(QWidget):
         self.today = today
         self.on_change = on_change
         self.summary: dict = {}
-        self.can_enrol = roles.can_edit_patients(session.role)
-        self.can_set_places = roles.can_manage_accounts(session.role)
+        self.can_enrol = roles.may(session.role, "places.enrol")
+        self.can_set_places = roles.may(session.role, "places.set")
 
         self.summary_label = QLabel()
         set_role(self.summary_label, "title")
