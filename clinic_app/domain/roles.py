@@ -70,7 +70,7 @@ def refusal(role: str | None, action: str) -> str | None:
     if may(role, action):
         return None
     allowed = "、".join(LABELS[r] for r in BY_KEY[action].roles)
-    return f"“{LABELS.get(role, '未登录')}”不能{BY_KEY[action].label}（仅限{allowed}）"
+    return f"只有{allowed}可以{BY_KEY[action].label}"
 
 
 def roles_with(action: str) -> tuple[str, ...]:

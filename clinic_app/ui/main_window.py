@@ -5,6 +5,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 
 from ..domain import roles
+from ..domain.errors import ClinicError
+from ..services import backup as backup_services
 from ..storage import audit, backup, patients, settings
 from .. import paths
 from . import messages
@@ -51,7 +53,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
-        self._action(file_menu, "立即备份数据库", self.backup_now)
+        self._action(file_menu, "立即备份数据库", self.backup_now, enabled=roles.may(self.session.role, "backup.create"))
         self._action(file_menu, "锁定屏幕", self.lock, "Ctrl+L")
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, "Ctrl+Q")
@@ -186,14 +188,13 @@ class MainWindow(QMainWindow):
         return window
 
     def backup_now(self) -> None:
+        session = self.session
         try:
-            path = backup.backup_and_rotate(self.session.db_path, paths.backups_dir(self.session.db_path),
-                                            settings.get(self.session.db, "backup_keep"))
-        except backup.BackupError as exc:
+            path = backup_services.back_up(session.db, session.user, session.db_path,
+                                           paths.backups_dir(session.db_path), settings.get(session.db, "backup_keep"))
+        except (backup.BackupError, ClinicError) as exc:
             messages.error(self, "备份失败", exc.message)
             return
-        audit.record(self.session.db, audit.BACKUP, "database", None, f"备份到 {path.name}",
-                     user=self.session.user)
         messages.info(self, "备份完成", f"已备份到：\n{path}")
 
     def about(self) -> None:

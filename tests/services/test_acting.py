@@ -29,7 +29,7 @@ def test_a_role_without_the_right_is_refused_and_the_attempt_audited(people):
     db, _, viewer = people
     with pytest.raises(PermissionDenied) as info:
         require(db, viewer, "patient.edit")
-    assert info.value.message.startswith("“只读”不能新建和修改患者")
+    assert info.value.message == "只有管理员、精防人员（发药人）、精神科医师可以新建和修改患者、监护人资料"
     (row,) = denied_rows(db)
     assert (row["username"], row["entity_id"]) == ("chakan", "patient.edit")
 
