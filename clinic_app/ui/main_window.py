@@ -13,6 +13,7 @@ from . import messages
 from .idle import IdleWatcher
 from .lists.menu import add_admin_entries, build_project_menu
 from .login import LockScreen
+from .worker import changes
 from .patients import PatientListWidget
 
 MS_PER_MINUTE = 60_000
@@ -86,6 +87,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(where)
         self.refresh_count()
+        changes.changed.connect(self._changed)
+
+    def _changed(self, what: str) -> None:
+        """A window that is no longer shown has nothing to refresh (and may have lost its database)."""
+        if what in ("", "patients") and self.isVisible():
+            self.refresh_count()
 
     def refresh_count(self) -> None:
         self.count_label.setText(f"在册患者：{patients.count(self.session.db)} 名")

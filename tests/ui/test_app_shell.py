@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWizard
 
 from clinic_app.storage import accounts, audit, reference, settings
@@ -194,3 +195,22 @@ def test_settings_dialog_takes_money_in_yuan_and_the_card_paper_from_a_list(qtbo
     dialog.save()
     assert settings.get(fresh_db, "monthly_cap_fen") == 45050
     assert settings.get(fresh_db, "card_page_size") == "A4"
+
+
+def test_the_status_bar_count_follows_a_new_patient(qtbot, session, readonly_session):
+    from clinic_app.ui.patients.saving import save_patient
+    from tests.enrolment_data import eligible_values
+
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.count_label.text() == "在册患者：0 名"
+    save_patient(session, None, eligible_values(), None, None)
+    assert window.count_label.text() == "在册患者：1 名"
+
+
+def test_read_only_cannot_back_up_from_the_menu(qtbot, readonly_session):
+    window = MainWindow(readonly_session)
+    qtbot.addWidget(window)
+    backup_action = next(a for a in window.findChildren(QAction) if a.text() == "立即备份数据库")
+    assert not backup_action.isEnabled()
