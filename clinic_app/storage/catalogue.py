@@ -36,25 +36,25 @@ FROM drug_specs s JOIN drugs d ON d.id = s.drug_id
 
 # --- small helpers ---------------------------------------------------------------------------
 
-def iso_date(value, what: str = "日期") -> str:
+def iso_date(value, what: str = "日期", field: str | None = None) -> str:
     """A date or staff-typed text as 'YYYY-MM-DD'; storage errors, so callers catch one type."""
     try:
         return parse_date(value).isoformat()
     except ValidationError as exc:
-        raise StorageError(f"{what}：{exc.message}") from None
+        raise StorageError(f"{what}：{exc.message}", field=field) from None
 
 
-def _whole_number(value, what: str) -> int:
+def _whole_number(value, what: str, field: str | None = None) -> int:
     """Counts must be real integers: a float or a bool slipping in would corrupt the ledger."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise StorageError(f"{what}应为整数")
+        raise StorageError(f"{what}应为整数", field=field)
     return value
 
 
-def _text(value, what: str, required: bool = True) -> str:
+def _text(value, what: str, required: bool = True, field: str | None = None) -> str:
     text = str(value if value is not None else "").strip()
     if required and not text:
-        raise StorageError(f"请填写{what}")
+        raise StorageError(f"请填写{what}", field=field)
     return text
 
 
@@ -226,11 +226,11 @@ def changes(db, spec_id: int) -> list[dict]:
 def _checked_values(values: dict) -> dict:
     out = {}
     for field, what in (("name", "品名"), ("unit", "最小单位"), ("pack_unit", "包装单位")):
-        out[field] = _text(values.get(field), what)
-    out["strength"] = _text(values.get("strength"), "规格", required=False)
-    count = _whole_number(values.get("units_per_pack"), "每包装数量")
+        out[field] = _text(values.get(field), what, field=field)
+    out["strength"] = _text(values.get("strength"), "规格", required=False, field="strength")
+    count = _whole_number(values.get("units_per_pack"), "每包装数量", field="units_per_pack")
     if count <= 0:
-        raise StorageError("每包装数量应大于0")
+        raise StorageError("每包装数量应大于0", field="units_per_pack")
     out["units_per_pack"] = count
     out["programme_pays"] = 1 if values.get("programme_pays") else 0
     return out
@@ -264,7 +264,7 @@ def update_spec(db, spec_id: int, changes: dict, date, user: dict | None = None)
     The pack size of a specification already dispensed or stocked can't change — the packs in the
     ledger and in the stock would silently mean something else. Add a new specification instead.
     """
-    day = iso_date(date, "变更日期")
+    day = iso_date(date, "变更日期", field="change_date")
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise StorageError(f"不能修改：{'、'.join(sorted(unknown))}")
@@ -277,9 +277,10 @@ def update_spec(db, spec_id: int, changes: dict, date, user: dict | None = None)
     if "programme_pays" in changed:
         _check_pays_date(db, before, day, after["programme_pays"])
     if "units_per_pack" in changed and _in_use(db, spec_id):
-        raise StorageError(f"“{before['label']}”已有发药或入库记录，不能修改每包装数量；请新增一个规格，并停用本规格")
+        raise StorageError(f"“{before['label']}”已有发药或入库记录，不能修改每包装数量；请新增一个规格，并停用本规格",
+                           field="units_per_pack")
     if before["active"] and (twin := _duplicate(db, before["drug_id"], after, other_than=spec_id)) is not None:
-        raise DuplicateError(f"已有规格“{label(twin)}”")
+        raise DuplicateError(f"已有规格“{label(twin)}”", field="name")
     with db.atomic():
         db["drug_specs"].update(spec_id, {f: after[f] for f in changed})
         for field in changed:
@@ -298,10 +299,11 @@ def _check_pays_date(db, before: dict, day: str, pays: int) -> None:
     last = _last_dispensed(db, before["id"])
     if last is not None and day <= last:
         raise StorageError(f"“{before['label']}”在 {last} 已按{PAYS_TEXT[1 - pays]}发药记账，"
-                           f"改为{PAYS_TEXT[pays]}的变更日期应晚于 {last}")
+                           f"改为{PAYS_TEXT[pays]}的变更日期应晚于 {last}", field="change_date")
     history = _pays_changes(db, before["id"])
     if history and day < history[-1][0]:
-        raise StorageError(f"“{before['label']}”的支付已在 {history[-1][0]} 变更过，新的变更日期不能早于该日")
+        raise StorageError(f"“{before['label']}”的支付已在 {history[-1][0]} 变更过，新的变更日期不能早于该日",
+                           field="change_date")
 
 
 def _set_active(db, spec_id: int, active: int, date, user) -> dict:
@@ -331,14 +333,15 @@ def reactivate_spec(db, spec_id: int, date, user: dict | None = None) -> dict:
 def set_price(db, spec_id: int, price_fen: int, effective_date, note: str = "", user: dict | None = None) -> dict:
     """Add a price taking effect on ``effective_date``. Never edits an earlier price, and refuses a
     date that would change the price of a dispensing already recorded."""
-    day = iso_date(effective_date, "生效日期")
-    price_fen = _whole_number(price_fen, "价格（分）")
+    day = iso_date(effective_date, "生效日期", field="effective_date")
+    price_fen = _whole_number(price_fen, "价格（分）", field="price")
     if price_fen <= 0:
-        raise StorageError("价格应大于0")
+        raise StorageError("价格应大于0", field="price")
     current = spec(db, spec_id)
     last = _last_dispensed(db, spec_id)
     if last is not None and day <= last:
-        raise StorageError(f"“{current['label']}”在 {last} 已按原价发药记账，新价格的生效日期应晚于 {last}")
+        raise StorageError(f"“{current['label']}”在 {last} 已按原价发药记账，新价格的生效日期应晚于 {last}",
+                           field="effective_date")
     with db.atomic():
         row = {"spec_id": spec_id, "price_fen": price_fen, "effective_date": day, "note": (note or "").strip(),
                "created_at": clock.now(), "created_by": user["id"] if user else None}

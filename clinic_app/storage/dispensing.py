@@ -22,8 +22,8 @@ from .subsidy import disability_eligibility
 
 DISPENSE, VOID = "dispense", "void"
 GUARDIAN, PATIENT_SELF = "guardian", "patient"
-DISPENSER_ROLES = (roles.OFFICER, roles.ADMIN)
-VOID_ROLES = (roles.ADMIN, roles.OFFICER)
+DISPENSER_ROLES = roles.roles_with("dispensing.record")
+VOID_ROLES = roles.roles_with("dispensing.void")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

@@ -22,8 +22,8 @@ from .errors import StorageError
 
 ALLOCATE, EXPORT, CLOSE, REOPEN = "allocate", "export", "close", "reopen"
 EVENT_LABELS = {ALLOCATE: "预拨经费", EXPORT: "导出台账", CLOSE: "结账", REOPEN: "重新开账"}
-MANAGE_ROLES = (roles.ADMIN, roles.OFFICER)  # may set the allocation and close a quarter
-REOPEN_ROLES = (roles.ADMIN,)
+MANAGE_ROLES = roles.roles_with("quarter.manage")  # may set the allocation and close a quarter
+REOPEN_ROLES = roles.roles_with("quarter.reopen")
 MANIFEST = "manifest.json"
 
 
@@ -175,24 +175,37 @@ def record_export(db, quarter, detail: dict, user: dict | None = None, summary: 
     return event
 
 
-def close(db, quarter, user: dict | None, package_dir=None) -> dict:
+def close_refusal(db, quarter, fingerprint: str | None = None) -> str | None:
+    """Why the quarter cannot be closed now, or ``None``: it has ended, its current ledger was
+    exported, and nothing changed since. The ledger window says this under its buttons and
+    ``close`` refuses with it, so the two never disagree. ``fingerprint``: the ledger's now."""
+    q = parse(quarter)
+    if is_closed(db, q.code):
+        return f"{q.label}已经结账"
+    if q.last_day >= clock.today():
+        return f"{q.label}尚未结束（至 {q.last_day.isoformat()} 止），季度结束后才能结账"
+    export = latest_export(db, q.code)
+    if export is None:
+        return f"请先导出{q.label}的台账，核对无误后再结账"
+    if fingerprint is None:
+        from .ledger import ledger
+        fingerprint = ledger(db, q.code).fingerprint()
+    if export["detail"].get("fingerprint") != fingerprint:
+        return f"导出之后{q.label}的台账又有变动，请重新导出后再结账"
+    return None
+
+
+def close(db, quarter, user: dict | None, package_dir=None, fingerprint: str | None = None) -> dict:
     """Close (结账) a quarter that has ended and whose current ledger was exported.
 
     With ``package_dir``, that folder must be the package of the latest export, unaltered
     (its manifest's hash is the one recorded at export)."""
-    from .ledger import ledger
-
     q = parse(quarter)
     user = _check_role(db, user, MANAGE_ROLES, "结账")
-    if is_closed(db, q.code):
-        raise StorageError(f"{q.label}已经结账")
-    if q.last_day >= clock.today():
-        raise StorageError(f"{q.label}尚未结束（至 {q.last_day.isoformat()} 止），季度结束后才能结账")
+    reason = close_refusal(db, q.code, fingerprint)
+    if reason:
+        raise StorageError(reason)
     export = latest_export(db, q.code)
-    if export is None:
-        raise StorageError(f"请先导出{q.label}的台账，核对无误后再结账")
-    if export["detail"].get("fingerprint") != ledger(db, q.code).fingerprint():
-        raise StorageError(f"导出之后{q.label}的台账又有变动，请重新导出后再结账")
     if package_dir is not None:
         _check_package(Path(package_dir), export, q)
     detail = {"export_event": export["id"], "package": export["detail"].get("path"),

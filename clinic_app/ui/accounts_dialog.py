@@ -6,9 +6,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayou
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
+from ..domain.errors import ClinicError
 from ..domain import roles
+from ..services import accounts as account_services
 from ..storage import accounts
-from ..storage.errors import StorageError
 from .style import set_role
 from .widgets import dialog_buttons, error_label, new_password_problem, password_pair
 
@@ -121,7 +122,7 @@ class AccountsDialog(QDialog):
     def _run(self, action) -> bool:
         try:
             action()
-        except StorageError as exc:
+        except ClinicError as exc:
             self.message.setText(exc.message)
             return False
         self.message.clear()
@@ -135,9 +136,9 @@ class AccountsDialog(QDialog):
     def add_user(self) -> None:
         editor = UserEditor(self)
         if self.open_editor(editor):
-            self._run(lambda: accounts.create_user(
-                self.session.db, editor.username.text(), editor.password.text(),
-                editor.role.currentData(), editor.display_name.text(), by=self.session.user))
+            self._run(lambda: account_services.create_user(
+                self.session.db, self.session.user, editor.username.text(), editor.password.text(),
+                editor.role.currentData(), editor.display_name.text()))
 
     def reset_password(self) -> None:
         user = self.selected_user()
@@ -145,14 +146,14 @@ class AccountsDialog(QDialog):
             return
         editor = UserEditor(self, new_user=False, username=user["username"])
         if self.open_editor(editor):
-            self._run(lambda: accounts.set_password(self.session.db, user["id"], editor.password.text(),
-                                                    by=self.session.user))
+            self._run(lambda: account_services.reset_password(self.session.db, self.session.user, user["id"],
+                                                              editor.password.text()))
 
     def change_role(self) -> None:
         user = self.selected_user()
         if user:
-            self._run(lambda: accounts.update_user(self.session.db, user["id"],
-                                                   role=self.role_combo.currentData(), by=self.session.user))
+            self._run(lambda: account_services.update_user(self.session.db, self.session.user, user["id"],
+                                                           role=self.role_combo.currentData()))
 
     def toggle_active(self) -> None:
         user = self.selected_user()
@@ -161,10 +162,10 @@ class AccountsDialog(QDialog):
         if user["id"] == self.session.user["id"] and user["active"]:
             self.message.setText("不能停用当前登录的账户")
             return
-        self._run(lambda: accounts.update_user(self.session.db, user["id"], active=not user["active"],
-                                               by=self.session.user))
+        self._run(lambda: account_services.update_user(self.session.db, self.session.user, user["id"],
+                                                       active=not user["active"]))
 
     def unlock(self) -> None:
         user = self.selected_user()
         if user:
-            self._run(lambda: accounts.unlock(self.session.db, user["id"], by=self.session.user))
+            self._run(lambda: account_services.unlock_user(self.session.db, self.session.user, user["id"]))

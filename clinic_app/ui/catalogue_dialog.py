@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QGroupBox, QHBox
                                QVBoxLayout, QWidget)
 
 from ..domain import roles
-from ..domain.errors import ValidationError
+from ..domain.errors import ClinicError, ValidationError
 from ..domain.money import yuan
+from ..services import catalogue as catalogue_services
 from ..storage import catalogue, clock, reference
-from ..storage.errors import StorageError
 from .enrolment.common import DateField, hint_label
 from .history_table import fill, scroll_table
 from .keyed_tree import (current_key, find_item, keyed_item, keyed_tree, refill, select_key, set_bold, tint,
@@ -62,7 +62,7 @@ class CatalogueDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.db = session.db
-        self.can_edit = session.role == roles.ADMIN
+        self.can_edit = roles.may(session.role, "catalogue.edit")
         self.specs: dict[int, dict] = {}
         self.drugs: dict[int, dict] = {}
         self.setWindowTitle("药品目录与价格")
@@ -360,10 +360,10 @@ class CatalogueDialog(QDialog):
                    "units_per_pack": self.units_per_pack.value(), "pack_unit": self.pack_unit.currentText(),
                    "programme_pays": self.pays.currentData()}
         try:
-            updated = catalogue.update_spec(self.db, spec["id"], changes, day, user=self.session.user)
-        except StorageError as exc:
-            field = (self.units_per_pack if "每包装数量" in exc.message else self.name if "品名" in exc.message
-                     else self.change_date if "变更日期" in exc.message else None)
+            updated = catalogue_services.update_spec(self.db, self.session.user, spec["id"], changes, day)
+        except ClinicError as exc:
+            field = {"units_per_pack": self.units_per_pack, "name": self.name,
+                     "change_date": self.change_date}.get(exc.field)
             self._refuse(self.edit_message, field, exc.message)
             return
         self.status.setText(f"已保存：{updated['label']}")
@@ -379,7 +379,7 @@ class CatalogueDialog(QDialog):
         action = catalogue.retire_spec if spec["active"] else catalogue.reactivate_spec
         try:
             updated = action(self.db, spec["id"], day, user=self.session.user)
-        except StorageError as exc:
+        except ClinicError as exc:
             self._refuse(self.edit_message, None, exc.message)
             return
         if not updated["active"] and not self.show_retired.isChecked():
@@ -401,9 +401,10 @@ class CatalogueDialog(QDialog):
         if day is None:
             return
         try:
-            catalogue.set_price(self.db, spec["id"], fen, day, self.price_note.text(), user=self.session.user)
-        except StorageError as exc:
-            self._refuse(self.price_message, self.price_date if "日期" in exc.message else self.price, exc.message)
+            catalogue_services.set_price(self.db, self.session.user, spec["id"], fen, day, self.price_note.text())
+        except ClinicError as exc:
+            self._refuse(self.price_message, self.price_date if exc.field == "effective_date" else self.price,
+                         exc.message)
             return
         self.price.clear()
         self.price_note.clear()

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QCalendarWidget, QComboBox, QD
 from ..domain import roles
 from ..domain import workcalendar as wc
 from ..domain.dates import parse_date
-from ..domain.errors import ValidationError
+from ..domain.errors import ClinicError, ValidationError
+from ..services import holidays as holiday_services
 from ..storage import clock, holidays
-from ..storage.errors import StorageError
 from . import messages
 from .style import set_role
 from .widgets import error_label
@@ -55,7 +55,7 @@ class HolidaysDialog(QDialog):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.can_edit = session.role == roles.ADMIN
+        self.can_edit = roles.may(session.role, "holidays.edit")
         self.rows: list[dict] = []
         self._formats: dict[tuple, QTextCharFormat] = {}
         self.setWindowTitle("节假日表")
@@ -302,8 +302,8 @@ class HolidaysDialog(QDialog):
             return
         kind = self.kind.currentData()
         try:
-            holidays.set_day(self.session.db, day, kind, self.note.text(), user=self.session.user)
-        except StorageError as exc:
+            holiday_services.set_day(self.session.db, self.session.user, day, kind, self.note.text())
+        except ClinicError as exc:
             self._show_error(exc.message)
             return
         self._clear_error()
@@ -341,8 +341,8 @@ class HolidaysDialog(QDialog):
         if not self._confirm("删除", f"从节假日表中删除 {row['date']}（{label}）？"):
             return
         try:
-            holidays.remove_day(self.session.db, row["date"], user=self.session.user)
-        except StorageError as exc:
+            holiday_services.remove_day(self.session.db, self.session.user, row["date"])
+        except ClinicError as exc:
             self.message.setText(exc.message)
             return
         self.message.clear()

@@ -257,7 +257,7 @@ class ImportRegisterDialog(QDialog):
             db.conn.close()
 
     def _can_import(self) -> bool:
-        return roles.can_edit_patients(self.session.role)
+        return roles.may(self.session.role, "register.import")
 
     def _confirm(self, title: str, text: str) -> bool:
         return messages.confirm(self, title, text)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QVBoxLayout
 
+from ..domain.errors import ClinicError
+from ..services import quarters as quarter_services
 from ..storage import quarters
-from ..storage.errors import StorageError
 from .widgets import dialog_buttons, error_label, with_error
 
 CLOSE_EXPLANATION = "结账后，该季度的领药记录不能再新增、修改或作废；补登和更正记入当前季度。"
@@ -60,13 +61,8 @@ class LedgerClosing:
             return "本季度已结账；只有管理员可以重新开账。"
         if not self.can_manage():
             return "只有管理员、精防人员可以结账。"
-        if q.last_day >= self.today():
-            return f"{q.label}尚未结束（至 {q.last_day.isoformat()} 止），季度结束后才能结账。"
-        if data.latest_export is None:
-            return f"请先导出{q.label}的上报文件，核对无误后再结账。"
-        if data.latest_export["detail"].get("fingerprint") != data.fingerprint:
-            return "导出之后台账又有变动，请重新导出后再结账。"
-        return None
+        reason = quarters.close_refusal(self.session.db, q.code, data.fingerprint)
+        return f"{reason}。" if reason else None
 
     # --- closing and reopening -----------------------------------------------------------------
     def close_quarter(self) -> bool:
@@ -78,8 +74,8 @@ class LedgerClosing:
             return False
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            quarters.close(self.session.db, q.code, self.session.user)
-        except StorageError as exc:
+            quarter_services.close(self.session.db, self.session.user, q.code)
+        except ClinicError as exc:
             QApplication.restoreOverrideCursor()
             self._show_error("不能结账", exc.message)
             self._refresh_state()
@@ -97,8 +93,8 @@ class LedgerClosing:
         if reason is None:
             return False
         try:
-            quarters.reopen(self.session.db, q.code, reason, self.session.user)
-        except StorageError as exc:
+            quarter_services.reopen(self.session.db, self.session.user, q.code, reason)
+        except ClinicError as exc:
             self._show_error("不能重新开账", exc.message)
             return False
         self._refresh_state()

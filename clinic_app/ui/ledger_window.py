@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialo
                                QMessageBox, QPushButton, QTableView, QTabWidget, QVBoxLayout)
 
 from ..domain import quarters as dq
-from ..domain.errors import ValidationError
+from ..domain.errors import ClinicError, ValidationError
 from ..domain.ledger import COLUMNS, FUNDS
 from ..domain.money import parse_yuan, yuan
 from ..exchange import ledger_export
+from ..services import quarters as quarter_services
 from ..storage import clock, quarters
-from ..storage.errors import StorageError
 from . import messages
 from .history_table import fill, scroll_table
 from .ledger_closing import CLOSE_EXPLANATION, LedgerClosing, ReasonDialog
@@ -342,8 +342,8 @@ class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
             self.allocation_error.hide()
             return True
         try:
-            quarters.set_allocation(self.session.db, self.data.quarter.code, fen, self.session.user)
-        except StorageError as exc:
+            quarter_services.set_allocation(self.session.db, self.session.user, self.data.quarter.code, fen)
+        except ClinicError as exc:
             return self._allocation_refused(exc.message)
         self.allocation_error.hide()
         self._refresh_state()

@@ -5,12 +5,15 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 
 from ..domain import roles
+from ..domain.errors import ClinicError
+from ..services import backup as backup_services
 from ..storage import audit, backup, patients, settings
 from .. import paths
 from . import messages
 from .idle import IdleWatcher
 from .lists.menu import add_admin_entries, build_project_menu
 from .login import LockScreen
+from .worker import changes
 from .patients import PatientListWidget
 
 MS_PER_MINUTE = 60_000
@@ -49,10 +52,9 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        is_admin = roles.can_manage_accounts(self.session.role)
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
-        self._action(file_menu, "立即备份数据库", self.backup_now)
+        self._action(file_menu, "立即备份数据库", self.backup_now, enabled=roles.may(self.session.role, "backup.create"))
         self._action(file_menu, "锁定屏幕", self.lock, "Ctrl+L")
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, "Ctrl+Q")
@@ -66,9 +68,11 @@ class MainWindow(QMainWindow):
         self.dashboard_action = self._action(project_menu, "统计图表…", self.open_dashboard)
         self.ledger_action = self._action(project_menu, "季度台账与上报…", self.open_ledger)
         admin_menu = bar.addMenu("管理(&A)")
-        self.accounts_action = self._action(admin_menu, "用户管理…", self.open_accounts, enabled=is_admin)
-        self._action(admin_menu, "设置…", self.open_settings, enabled=is_admin)
-        self._action(admin_menu, "审计记录…", self.open_audit, enabled=is_admin)
+        role = self.session.role
+        self.accounts_action = self._action(admin_menu, "用户管理…", self.open_accounts,
+                                            enabled=roles.may(role, "users.manage"))
+        self._action(admin_menu, "设置…", self.open_settings, enabled=roles.may(role, "settings.change"))
+        self._action(admin_menu, "审计记录…", self.open_audit, enabled=roles.may(role, "audit.view"))
         add_admin_entries(self, admin_menu)
         self.catalogue_action = self._action(admin_menu, "药品目录与价格…", self.open_catalogue)
         help_menu = bar.addMenu("帮助(&H)")
@@ -83,6 +87,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(where)
         self.refresh_count()
+        changes.changed.connect(self._changed)
+
+    def _changed(self, what: str) -> None:
+        """A window that is no longer shown has nothing to refresh (and may have lost its database)."""
+        if what in ("", "patients") and self.isVisible():
+            self.refresh_count()
 
     def refresh_count(self) -> None:
         self.count_label.setText(f"在册患者：{patients.count(self.session.db)} 名")
@@ -185,14 +195,13 @@ class MainWindow(QMainWindow):
         return window
 
     def backup_now(self) -> None:
+        session = self.session
         try:
-            path = backup.backup_and_rotate(self.session.db_path, paths.backups_dir(self.session.db_path),
-                                            settings.get(self.session.db, "backup_keep"))
-        except backup.BackupError as exc:
+            path = backup_services.back_up(session.db, session.user, session.db_path,
+                                           paths.backups_dir(session.db_path), settings.get(session.db, "backup_keep"))
+        except (backup.BackupError, ClinicError) as exc:
             messages.error(self, "备份失败", exc.message)
             return
-        audit.record(self.session.db, audit.BACKUP, "database", None, f"备份到 {path.name}",
-                     user=self.session.user)
         messages.info(self, "备份完成", f"已备份到：\n{path}")
 
     def about(self) -> None:

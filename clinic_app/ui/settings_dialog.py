@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout
 
-from ..domain.errors import ValidationError
+from ..domain.errors import ClinicError, ValidationError
 from ..domain.money import parse_yuan, yuan
 from ..domain.settings_spec import SETTINGS
-from ..storage import audit, settings
+from ..services import settings as setting_services
+from ..storage import settings
 from .widgets import dialog_buttons, error_label
 
 EDITABLE = tuple(s for s in SETTINGS if s.kind)
@@ -86,15 +87,9 @@ class SettingsDialog(QDialog):
             self.message.setText(exc.message)
             self._focus_refused(exc.message)
             return
-        changes = {k: v for k, v in typed.items() if v != settings.get(db, k)}
         try:
-            with db.atomic():
-                for key, value in changes.items():
-                    settings.put(db, key, value)
-                if changes:
-                    audit.record(db, audit.UPDATE, "settings", None, "修改设置", detail=changes,
-                                 user=self.session.user)
-        except ValueError as exc:
-            self.message.setText(str(exc))
+            setting_services.change_settings(db, self.session.user, typed)
+        except ClinicError as exc:
+            self.message.setText(exc.message)
             return
         self.accept()

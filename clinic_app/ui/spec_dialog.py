@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from ..domain.errors import ValidationError
 from ..domain.money import parse_yuan
+from ..services import catalogue as catalogue_services
 from ..storage import catalogue, clock
 from .enrolment.common import ActionDialog, DateField, FieldError, hint_label
 
@@ -117,8 +118,8 @@ class SpecDialog(ActionDialog):
             except ValidationError as exc:
                 raise FieldError("price", exc.message) from None
             day = self.date_of("price_date", self.price_date)
-        spec = catalogue.add_spec(self.db, self.drug["id"], **self.values(), programme_pays=self.pays.currentData(),
-                                  user=self.session.user)
+        spec = catalogue_services.add_spec(self.db, self.session.user, self.drug["id"], **self.values(),
+                                           programme_pays=self.pays.currentData())
         if price is not None:
-            catalogue.set_price(self.db, spec["id"], price, day, "", user=self.session.user)
+            catalogue_services.set_price(self.db, self.session.user, spec["id"], price, day, "")
         return spec

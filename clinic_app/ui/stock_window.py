@@ -14,13 +14,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabe
                                QSpinBox, QSplitter, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain import roles
+from ..services import stock as stock_services
 from ..storage import catalogue, clock, stock
 from .enrolment.common import ActionDialog, DateField, FieldError, hint_label
 from .history_table import fill, scroll_table
 from .keyed_tree import current_key, find_item, keyed_item, keyed_tree, refill, select_key, set_bold, tint
 from .style import set_role
 
-STOCK_ROLES = (roles.ADMIN, roles.OFFICER)   # those who dispense keep the stock
+STOCK_ROLES = roles.roles_with("stock.edit")   # those who dispense keep the stock
 COLUMNS = ("规格 / 批号", "有效期至", "库存", "未过期", "入库日期", "供货单位")
 MOVE_COLUMNS = ("日期", "类型", "批号", "数量", "结存", "操作人", "原因")
 SUPPLIERS = (stock.DEFAULT_SUPPLIER, "区精神病康复院")
@@ -86,8 +87,9 @@ class ReceiveDialog(ActionDialog):
             raise FieldError("batch_no", "请填写批号")
         expiry = self.date_of("expiry", self.expiry)
         received = self.date_of("received", self.received)
-        return stock.receive(self.db, self.spec.currentData(), self.batch_no.text(), expiry, self.packs.value(),
-                             received, self.supplier.currentText(), self.note.text(), user=self.session.user)
+        return stock_services.receive(self.db, self.session.user, self.spec.currentData(), self.batch_no.text(),
+                                      expiry, self.packs.value(), received, self.supplier.currentText(),
+                                      self.note.text())
 
 
 class AdjustDialog(ActionDialog):
@@ -118,8 +120,8 @@ class AdjustDialog(ActionDialog):
         day = self.date_of("date", self.date)
         if not self.reason.text().strip():
             raise FieldError("reason", "请写明调整原因")
-        return stock.adjust(self.db, self.batch["id"], self.counted.value(), day, self.reason.text(),
-                            user=self.session.user)
+        return stock_services.count(self.db, self.session.user, self.batch["id"], self.counted.value(), day,
+                                    self.reason.text())
 
 
 # --- the window ----------------------------------------------------------------------------------

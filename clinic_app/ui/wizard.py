@@ -4,9 +4,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWizard,
                                QWizardPage)
 
-from ..domain import roles
-from ..storage import accounts, audit, reference, settings
-from ..storage.errors import StorageError
+from ..domain.errors import ClinicError
+from ..services import accounts as account_services
+from ..storage import reference
 from .style import set_role
 from .widgets import error_label, new_password_problem, password_pair
 
@@ -111,17 +111,13 @@ class FirstStartWizard(QWizard):
             return
         try:
             self.user = self.save()
-        except StorageError as exc:
+        except ClinicError as exc:
             self.admin_page.message.setText(exc.message)
             return
         super().accept()
 
     def save(self) -> dict:
         page = self.admin_page
-        with self.db.atomic():
-            settings.put(self.db, "clinic_code", self.clinic_page.clinic_code())
-            user = accounts.create_user(self.db, page.username.text(), page.password.text(),
-                                        roles.ADMIN, page.display_name.text())
-            audit.record(self.db, audit.CREATE, "clinic", self.clinic_page.clinic_code(),
-                         "首次启动：设定本单位并创建管理员", user=user)
-        return user
+        return account_services.create_first_administrator(
+            self.db, self.clinic_page.clinic_code(), page.username.text(), page.password.text(),
+            page.display_name.text())

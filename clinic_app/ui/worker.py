@@ -1,4 +1,8 @@
-"""Run slow work off the UI thread and hear back on it: one helper for every slow action."""
+"""Run slow work off the UI thread and hear back on it: one policy for every slow action.
+
+``query_op`` reads and ``write_op`` writes on a pool thread, each on a connection it opens there;
+results and errors come back on the UI thread, errors shown unless the caller takes them, and a
+write tells every open window (``changes.changed``) so none shows stale figures."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -28,7 +32,13 @@ _alive: set[_Signals] = set()
 
 
 def run_in_background(fn, on_done=None, on_error=None) -> _Signals:
-    """Call ``fn()`` on a pool thread; ``on_done(result)`` / ``on_error(exc)`` run on the UI thread."""
+    """Call ``fn()`` on a pool thread; ``on_done(result)`` / ``on_error(exc)`` run on the UI thread.
+
+    A job may not carry a database connection with it: the UI thread's connection used from
+    another thread interleaves two threads' transactions on one connection. A job opens its own
+    (``query_op`` / ``write_op`` do that)."""
+    if _connections_in(fn):
+        raise RuntimeError("a background job must open its own database connection (use query_op/write_op)")
     signals = _Signals()
     _alive.add(signals)
     if on_done:
@@ -39,3 +49,81 @@ def run_in_background(fn, on_done=None, on_error=None) -> _Signals:
     signals.failed.connect(lambda _e: _alive.discard(signals))
     QThreadPool.globalInstance().start(_Job(fn, signals))
     return signals
+
+
+# --- the one background-work policy (Anki's QueryOp/CollectionOp, for one SQLite file) --------
+
+class _Changes(QObject):
+    """Told after every write made through ``write_op`` (or ``notify_changed``), so open windows
+    refresh themselves instead of showing what was true when they opened."""
+    changed = Signal(str)
+
+
+changes = _Changes()
+
+
+def notify_changed(what: str = "") -> None:
+    changes.changed.emit(what)
+
+
+def _connections_in(fn) -> list:
+    """Database connections a job would carry to its thread: closure cells, defaults, partials."""
+    import functools
+    import sqlite3
+
+    import sqlite_utils
+
+    kinds = (sqlite3.Connection, sqlite_utils.Database)
+    seen = []
+    values = []
+    if isinstance(fn, functools.partial):
+        values += [*fn.args, *fn.keywords.values()]
+        fn = fn.func
+    values += [cell.cell_contents for cell in (getattr(fn, "__closure__", None) or ()) if _filled(cell)]
+    values += list(getattr(fn, "__defaults__", None) or ())
+    values.append(getattr(fn, "__self__", None))
+    for value in values:
+        if isinstance(value, kinds):
+            seen.append(value)
+    return seen
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+def _show_failure(parent):
+    def show(exc) -> None:
+        from . import messages
+
+        messages.error(parent, "操作未完成", getattr(exc, "message", None) or f"程序内部错误：{exc}")
+    return show
+
+
+def query_op(db_path, op, on_done=None, on_error=None, parent=None) -> _Signals:
+    """``op(db)`` on a pool thread with a connection of its own, opened and closed there;
+    ``on_done(result)`` on the UI thread; errors are shown unless ``on_error`` takes them."""
+    from ..storage.db import connect
+
+    def job():
+        db = connect(db_path)
+        try:
+            return op(db)
+        finally:
+            db.conn.close()
+
+    return run_in_background(job, on_done, on_error or _show_failure(parent))
+
+
+def write_op(db_path, op, on_done=None, on_error=None, parent=None, what: str = "") -> _Signals:
+    """As ``query_op``, for a write: afterwards every open window hears that ``what`` changed."""
+    def done(result) -> None:
+        notify_changed(what)
+        if on_done:
+            on_done(result)
+
+    return query_op(db_path, op, done, on_error, parent)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWizard
 
 from clinic_app.storage import accounts, audit, reference, settings
@@ -233,3 +234,22 @@ def test_settings_dialog_refuses_a_disability_category_that_does_not_exist(qtbot
     box.setText("7，6")
     dialog.save()
     assert settings.get(fresh_db, "disability_subsidy_categories") == "6,7"
+
+
+def test_the_status_bar_count_follows_a_new_patient(qtbot, session, readonly_session):
+    from clinic_app.ui.patients.saving import save_patient
+    from tests.enrolment_data import eligible_values
+
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.count_label.text() == "在册患者：0 名"
+    save_patient(session, None, eligible_values(), None, None)
+    assert window.count_label.text() == "在册患者：1 名"
+
+
+def test_read_only_cannot_back_up_from_the_menu(qtbot, readonly_session):
+    window = MainWindow(readonly_session)
+    qtbot.addWidget(window)
+    backup_action = next(a for a in window.findChildren(QAction) if a.text() == "立即备份数据库")
+    assert not backup_action.isEnabled()

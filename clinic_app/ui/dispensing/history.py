@@ -46,7 +46,7 @@ class DispensingPanel(QWidget):
         self.patient_id = patient_id
         self.can_dispense = session.role in dispensing.DISPENSER_ROLES
         self.can_void = session.role in dispensing.VOID_ROLES
-        self.can_print = session.role in (*dispensing.DISPENSER_ROLES, roles.PSYCHIATRIST)
+        self.can_print = roles.may(session.role, "patient.print")
         self.entries: list[dict] = []
         self.buttons: dict[str, QPushButton] = {}
         self.last_dialog = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from ..worker import run_in_background
+from ..worker import write_op
 
 SLIP, NEW_ROWS, CARD = "slip", "new_rows", "card"
 TITLES = {SLIP: "保存领药单（PDF）", NEW_ROWS: "保存救助卡新记录（PDF，套打到卡上）",
@@ -49,12 +49,12 @@ class CardPrinter(QObject):
         if not str(path).lower().endswith(".pdf"):
             path = f"{path}.pdf"
         job = _job(kind)
-        db, user = self.session.db, self.session.user
+        user = self.session.user
         self.busy = True
         self.say(f"正在生成{WHAT[kind]} PDF…", "hint")
-        self._signals = run_in_background(lambda: job(db, target_id, path, user=user),
-                                          lambda result: self._done(kind, path, result),
-                                          lambda exc: self._failed(kind, exc))
+        self._signals = write_op(self.session.db_path, lambda db: job(db, target_id, path, user=user),
+                                 lambda result: self._done(kind, path, result),
+                                 lambda exc: self._failed(kind, exc), what="card_rows")
         return True
 
     def _done(self, kind: str, path: str, result=None) -> None:

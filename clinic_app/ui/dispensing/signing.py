@@ -17,7 +17,7 @@ from ...domain.supply import format_dose
 from ...storage import accounts, dispensing
 from ...storage.errors import StorageError
 from ..widgets import error_label, row_of, with_error
-from ..worker import run_in_background
+from ..worker import query_op
 from .signature_pad import SignaturePad
 
 # keyword in a storage message -> the field it is shown at (first match wins)
@@ -220,10 +220,11 @@ class SigningPage(QWidget):
                 self.show_error(key, message)
             return False
         signatures = self.signatures()
-        db, patient_id = self.db, self.dialog.patient_id
+        patient_id = self.dialog.patient_id
         self._busy(True)
-        self._signals = run_in_background(lambda: dispensing.verify_signatures(db, patient_id, signatures),
-                                          self._verified, self._refused)
+        self._signals = query_op(self.session.db_path,
+                                 lambda db: dispensing.verify_signatures(db, patient_id, signatures),
+                                 self._verified, self._refused)
         return True
 
     def _busy(self, busy: bool) -> None:

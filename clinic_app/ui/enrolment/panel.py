@@ -106,7 +106,7 @@ class EnrolmentPanel(QWidget):
         self.session = session
         self.db = session.db
         self.patient_id = patient_id
-        self.can_edit = roles.can_edit_patients(session.role)
+        self.can_edit = roles.may(session.role, "enrolment.edit")
         self.buttons: dict[str, QPushButton] = {}
         self.last_dialog = None
         self._build()

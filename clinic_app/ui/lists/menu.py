@@ -27,14 +27,14 @@ def build_project_menu(window, bar):
     window.calibration_action = _add(window, menu, "打印救助卡套打校准页…", lambda: print_calibration(window))
     menu.addSeparator()
     window.import_register_action = _add(window, menu, "导入登记名单…", lambda: open_import(window),
-                                         roles.can_edit_patients(session.role))
+                                         roles.may(session.role, "register.import"))
     return menu
 
 
 def add_admin_entries(window, admin_menu) -> None:
     """节假日表… under 管理, for administrators (deadlines are counted with it)."""
     window.holidays_action = _add(window, admin_menu, "节假日表…", lambda: open_holidays(window),
-                                  roles.can_manage_accounts(window.session.role))
+                                  roles.may(window.session.role, "holidays.edit"))
 
 
 def open_work_lists(window):

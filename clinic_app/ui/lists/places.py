@@ -11,8 +11,10 @@ from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...domain import roles
+from ...domain.errors import ClinicError
 from ...domain.settings_spec import BY_KEY
-from ...storage import audit, cards, programme, settings
+from ...services import settings as setting_services
+from ...storage import cards, programme, settings
 from ...storage.errors import StorageError
 from .. import messages
 from ..style import set_role
@@ -29,8 +31,8 @@ class PlacesTab(QWidget):
         self.today = today
         self.on_change = on_change
         self.summary: dict = {}
-        self.can_enrol = roles.can_edit_patients(session.role)
-        self.can_set_places = roles.can_manage_accounts(session.role)
+        self.can_enrol = roles.may(session.role, "places.enrol")
+        self.can_set_places = roles.may(session.role, "places.set")
 
         self.summary_label = QLabel()
         set_role(self.summary_label, "title")
@@ -135,13 +137,9 @@ class PlacesTab(QWidget):
             self.places_box.setText(str(before))
             return False
         try:
-            with db.atomic():
-                settings.put(db, "places", after)
-                audit.record(db, audit.UPDATE, "settings", "places",
-                             f"修改{PLACES.label}：{before} → {after}",
-                             detail={"places": [before, after]}, user=self.session.user)
-        except ValueError as exc:
-            self._show_error("无法修改名额", str(exc))
+            setting_services.set_places(db, self.session.user, after)
+        except ClinicError as exc:
+            self._show_error("无法修改名额", exc.message)
             self.places_box.setText(str(before))
             return False
         self._changed()

@@ -10,10 +10,12 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from ...domain.errors import ClinicError
 from ...domain import choices
 from ...domain import patient_fields as pf
-from ...storage import audit, patients, reference
-from ...storage.errors import DuplicateError, StorageError
+from ...services import patients as patient_services
+from ...storage import patients, reference
+from ...storage.errors import DuplicateError
 from .. import messages
 from .editors import Editor, make_editor
 from .field_cell import FieldCell, field_label
@@ -53,8 +55,8 @@ class PatientForm(QDialog):
         self._existing = patients.get(session.db, patient_id) if patient_id else None
         self._original_photo = patients.get_photo(session.db, patient_id) if patient_id else None
         if self._existing:  # the edit form shows ID numbers whole: that is a reveal
-            audit.record(session.db, audit.REVEAL, "patient", patient_id,
-                         f"打开编辑（显示完整证件号码）：{self._existing['name']}", user=session.user)
+            patient_services.reveal_id_numbers(session.db, session.user, patient_id,
+                                               f"打开编辑（显示完整证件号码）：{self._existing['name']}")
         self.setWindowTitle(f"编辑患者：{self._existing['name']}" if self._existing else "新建患者")
         self._build()
         self._load()
@@ -242,7 +244,7 @@ class PatientForm(QDialog):
             self._cells["id_number"].show_error(exc.message)
             self._focus_first({"id_number": exc.message})
             return False
-        except StorageError as exc:
+        except ClinicError as exc:
             self._show_error("保存失败", exc.message)
             return False
         self._initial = self._snapshot()

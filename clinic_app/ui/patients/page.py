@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushBut
 
 from ...domain import patient_fields as pf
 from ...domain import roles
-from ...storage import audit, patients
+from ...services import patients as patient_services
+from ...storage import patients
 from . import display
 from .field_cell import field_label
 from .field_grid import FieldGrid, reflow
@@ -38,11 +39,9 @@ class PatientPage(QDialog):
         self._values: dict[str, QLabel] = {}
         self._flags: dict[str, QLabel] = {}
         self._grids: list[FieldGrid] = []
-        self.record = patients.get(session.db, patient_id)
+        self.record = patient_services.view_patient(session.db, session.user, patient_id)
         self._build()
         self._populate()
-        audit.record(session.db, audit.VIEW, "patient", patient_id, f"查看患者 {self.record['name']}",
-                     user=session.user)
         self.resize(960, 760)
 
     # --- building ------------------------------------------------------------------------
@@ -209,8 +208,7 @@ class PatientPage(QDialog):
     def reveal(self) -> None:
         if self.revealed or not roles.can_reveal_id_numbers(self.session.role):
             return
-        audit.record(self.session.db, audit.REVEAL, "patient", self.patient_id, "显示完整身份证号",
-                     user=self.session.user)
+        patient_services.reveal_id_numbers(self.session.db, self.session.user, self.patient_id)
         self.revealed = True
         for field in pf.ALL_FIELDS:
             if field.sensitive and field.key in self._values:

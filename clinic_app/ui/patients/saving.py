@@ -1,7 +1,8 @@
-"""Hand checked values to storage: a new patient, or changes to one (storage audits both)."""
+"""Hand checked values to the patient services: a new patient, or changes to one (both audited)."""
 from __future__ import annotations
 
-from ...storage import patients
+from ...services import patients as patient_services
+from ..worker import notify_changed
 
 
 def save_patient(session, patient_id: int | None, values: dict, household_id: int | None,
@@ -9,6 +10,8 @@ def save_patient(session, patient_id: int | None, values: dict, household_id: in
     """Return the patient's id. ``household_id`` None keeps the household (or makes a new one)."""
     db, user = session.db, session.user
     if patient_id is None:
-        return patients.create(db, values, user=user, household_id=household_id, photo=photo)
-    patients.update(db, patient_id, values, user=user, household_id=household_id, photo=photo)
+        patient_id = patient_services.create_patient(db, user, values, household_id=household_id, photo=photo)
+    else:
+        patient_services.update_patient(db, user, patient_id, values, household_id=household_id, photo=photo)
+    notify_changed("patients")
     return patient_id

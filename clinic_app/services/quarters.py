@@ -1,0 +1,22 @@
+"""The quarter's books: the allocation, closing after the export, reopening with a reason."""
+from __future__ import annotations
+
+from ..storage import quarters
+from ..storage.ledger import ledger
+from .use_case import use_case
+
+
+@use_case("quarter.manage")
+def set_allocation(db, actor, quarter, fen: int, note: str | None = None) -> dict:
+    return quarters.set_allocation(db, quarter, fen, actor, note)
+
+
+@use_case("quarter.manage")
+def close(db, actor, quarter, package_dir=None) -> dict:
+    """The fingerprint is taken here, above storage: storage/quarters need not know the ledger."""
+    return quarters.close(db, quarter, actor, package_dir, fingerprint=ledger(db, quarter).fingerprint())
+
+
+@use_case("quarter.reopen")
+def reopen(db, actor, quarter, reason: str) -> dict:
+    return quarters.reopen(db, quarter, reason, actor)

@@ -1,0 +1,90 @@
+"""Every service with every role: a role the table forbids is refused before anything is written,
+and a role it allows is never refused for want of a right (a rule may still say no)."""
+from __future__ import annotations
+
+import pytest
+
+from clinic_app.domain import roles
+from clinic_app.domain.errors import ClinicError, PermissionDenied
+from clinic_app.services.use_case import all_use_cases
+from clinic_app.storage import accounts, catalogue, holidays, patients
+from tests.dispensing_data import build, fast_passwords
+from tests.enrolment_data import eligible_values
+
+USE_CASES = all_use_cases()
+VIEWER = ("zhao_ck", "Chakan2026x", "赵查看")
+
+# name → (args, kwargs) after (db, user), given the world; realistic enough to pass for an allowed role
+SAMPLES = {
+    "accounts.create_user": lambda w: (("xin_yh", "Xinyonghu2026", roles.OFFICER, "新用户"), {}),
+    "accounts.update_user": lambda w: ((w.officer2["id"],), {"display_name": "赵发药（改）"}),
+    "accounts.reset_password": lambda w: ((w.officer2["id"], "Chongshe2026x"), {}),
+    "accounts.unlock_user": lambda w: ((w.officer2["id"],), {}),
+    "settings.change_settings": lambda w: (({"monthly_cap_fen": 60000},), {}),
+    "settings.set_places": lambda w: ((120,), {}),
+    "catalogue.add_spec": lambda w: ((w.risperidone["drug_id"], "利培酮片", "2mg", "片", 30), {}),
+    "catalogue.update_spec": lambda w: ((w.risperidone["id"], {"name": "利培酮片（维思通）"}, "2026-12-01"), {}),
+    "catalogue.retire_spec": lambda w: ((w.olanzapine["id"], "2026-12-01"), {}),
+    "catalogue.reactivate_spec": lambda w: (
+        (catalogue.retire_spec(w.db, w.olanzapine["id"], "2026-12-01")["id"], "2026-12-01"), {}),
+    "catalogue.set_price": lambda w: ((w.risperidone["id"], 1900, "2026-12-01"), {}),
+    "stock.receive": lambda w: ((w.risperidone["id"], "B-NEW", "2028-01-31", 10, "2026-12-01"), {}),
+    "stock.count": lambda w: ((1, 199, "2026-12-01", "盘点少1盒"), {}),
+    "holidays.set_day": lambda w: (("2027-01-04", "holiday", "补休"), {}),
+    "holidays.remove_day": lambda w: ((holidays.set_day(w.db, "2027-01-04", "holiday")["date"],), {}),
+    "quarters.set_allocation": lambda w: (("2026Q4", 100000), {}),
+    "quarters.close": lambda w: (("2026Q3",), {}),
+    "quarters.reopen": lambda w: (("2026Q3", "补录"), {}),
+    "patients.create_patient": lambda w: ((eligible_values(name="新患者"),), {}),
+    "patients.update_patient": lambda w: ((w.patient_id, {**patients.get(w.db, w.patient_id), "ethnicity": "土家族"}),
+                                          {}),
+    "patients.view_patient": lambda w: ((w.patient_id,), {}),
+    "patients.reveal_id_numbers": lambda w: ((w.patient_id,), {}),
+    "backup.back_up": lambda w: ((w.db_path, w.db_path.parent / "backups"), {}),
+}
+
+# samples a rule refuses for every role (the right is checked first, so they still test the matrix)
+REFUSED_BY_A_RULE = {"quarters.close": "请先导出", "quarters.reopen": "尚未结账"}
+
+
+@pytest.fixture(autouse=True)
+def _cheap_passwords(monkeypatch):
+    fast_passwords(monkeypatch)
+
+
+def snapshot(db) -> dict:
+    return {t: db[t].count for t in db.table_names() if t != "audit_log"}
+
+
+def test_every_use_case_has_a_sample_call():
+    assert set(SAMPLES) == set(USE_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(USE_CASES))
+def test_every_role_gets_exactly_what_the_table_says(name, fresh_db, db_path):
+    world = build(fresh_db)
+    world.db_path = db_path
+    people = {roles.ADMIN: world.admin, roles.OFFICER: world.officer, roles.PSYCHIATRIST: world.doctor,
+              roles.READONLY: accounts.create_user(fresh_db, *VIEWER[:2], roles.READONLY, VIEWER[2])}
+    use_case = USE_CASES[name]
+    args, kwargs = SAMPLES[name](world)
+    allowed = roles.roles_with(use_case.action)
+    for role in [r for r in roles.ROLES if r not in allowed]:      # refusals first: nothing written
+        before, audit_rows = snapshot(fresh_db), fresh_db["audit_log"].count
+        with pytest.raises(PermissionDenied):
+            use_case(fresh_db, people[role], *args, **kwargs)
+        assert snapshot(fresh_db) == before
+        assert fresh_db["audit_log"].count == audit_rows + 1     # the attempt itself is recorded
+    outcomes = []
+    for role in allowed:
+        try:
+            use_case(fresh_db, people[role], *args, **kwargs)
+            outcomes.append("done")
+        except PermissionDenied as exc:
+            pytest.fail(f"{name} refused {role}: {exc.message}")
+        except ClinicError as exc:   # a rule may refuse a repeat (a duplicate user name, …)
+            outcomes.append(exc.message)
+    if name in REFUSED_BY_A_RULE:
+        assert all(REFUSED_BY_A_RULE[name] in o for o in outcomes)
+    else:
+        assert outcomes[0] == "done"   # the sample is a real call, not one that fails anyway
