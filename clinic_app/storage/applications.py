@@ -48,11 +48,15 @@ def household_size(db, patient: dict) -> int:
 
 
 def check_eligibility(db, patient_id: int, on: dt.date, annual_review: bool = False) -> eligibility.Eligibility:
-    """For the annual review a stay in hospital does not count against the patient: he keeps
-    his place until discharge (六(三))."""
+    """As the patient stood on ``on``: a stay in hospital open that day fails 居家 (三、(一)),
+    naming the admission date — an inpatient applies after discharge (五、(一)6(2)). For the
+    annual review a stay does not count against the patient: he keeps his place until
+    discharge (六(三))."""
     patient = patients.get(db, patient_id)
-    status = None if annual_review else patient.get("programme_status")
-    return eligibility.assess(patient, on, household_size(db, patient), status)
+    if annual_review:
+        return eligibility.assess(patient, on, household_size(db, patient))
+    state = programme.state(db, patient_id, on.isoformat())
+    return eligibility.assess(patient, on, household_size(db, patient), state.status, state.admitted_on)
 
 
 def iso_date(text: str, label: str, not_after: dt.date | None = None) -> dt.date:
@@ -82,6 +86,9 @@ def create(db, patient_id: int, received_date: str, documents: dict | None = Non
         result = check_eligibility(db, patient_id, received)
         if not result.eligible:
             raise StorageError("不符合申请条件：\n" + "\n".join(result.missing))
+        admitted = programme.in_hospital_since(db, patient_id)
+        if admitted:  # received before the stay but entered during it: still after discharge
+            raise StorageError(f"不符合申请条件：\n居家（未住院）：自 {admitted} 起住院治疗，出院后方可申请")
         row = {
             "patient_id": patient_id, "round": (previous["round"] + 1) if previous else 1,
             "previous_id": previous["id"] if previous and previous["state"] in ap.REJECTED else None,
