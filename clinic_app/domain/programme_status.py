@@ -133,4 +133,16 @@ def event_label(kind: str, status_before: str | None) -> str:
     """The history's wording: a stay of a patient without a place pauses nothing."""
     if kind in STAY_LABELS and status_before not in HOLDS_PLACE:
         return STAY_LABELS[kind]
-    return KIND_LABELS[kind]
+    return KIND_LABELS.get(kind, kind)
+
+
+def history_labels(events) -> list[str]:
+    """One label per event (oldest first), each worded for the status it followed."""
+    labels, state = [], State()
+    for event in events:
+        labels.append(event_label(event.kind, state.status))
+        try:
+            state = step(state, event.kind, event.date)
+        except (TransitionError, KeyError):
+            pass
+    return labels

@@ -30,7 +30,7 @@ def test_whole_main_path(qtbot, session, make_patient, tmp_path):
     assert "✔ 公安机关列管：已列管" in text and "✘ 贫困" in text and "✘ 无监护或弱监护" in text
     assert "尚缺" not in text
     assert w.status.text().startswith("未纳入")
-    assert panel.enabled() == {"apply", "risk", "flag"}
+    assert panel.enabled() == {"apply", "admit", "risk", "flag"}  # a stay is recorded whatever the place
 
     # 受理申请: the schedule follows the received date
     dialog = panel.act("apply", application("2026-03-10"), confirm=False)

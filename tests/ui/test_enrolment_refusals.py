@@ -7,7 +7,7 @@ from clinic_app.domain import programme_status as ps
 from clinic_app.storage import applications, programme, settings
 
 from .conftest import make_id
-from .enrolment_support import (Panel, application, eligible, final, fix_today, initial, send,
+from .enrolment_support import (Panel, application, dated, eligible, final, fix_today, initial, send,
                                 through_approval)
 
 
@@ -185,3 +185,50 @@ def test_date_field_steps_with_the_arrow_keys(qtbot, session, make_patient):
     qtbot.keyClick(dialog.received, Qt.Key_Down)
     assert dialog.received.text() == "2026-03-09"
     assert "初审截止 2026-03-16" in dialog.schedule.text()
+
+
+def test_a_patient_not_enrolled_admitted_shows_not_at_home_and_the_application_is_refused(
+        qtbot, session, make_patient):
+    pid = eligible(make_patient, "住院甲", "19800101", "123")
+    panel = Panel(qtbot, session, pid)
+    assert "admit" in panel.enabled() and "discharge" not in panel.enabled()
+    dialog = panel.act("admit", dated("2026-10-01", "区精神卫生中心住院"))
+    assert dialog.windowTitle() == "住院：住院甲"
+    assert programme.in_hospital_since(session.db, pid) == "2026-10-01"
+    text = panel.widget.eligibility.text()
+    assert "✘ 居家（未住院）：自 2026-10-01 起住院治疗，出院后方可申请" in text
+    assert "自 2026-10-01 起住院治疗，出院后方可申请" in panel.widget.status.text()
+    assert {"discharge", "apply"} <= panel.enabled() and "admit" not in panel.enabled()
+
+    dialog = panel.act("apply", application("2026-11-02"))
+    assert not dialog.accepted_ok
+    assert "居家（未住院）：自 2026-10-01 起住院治疗，出院后方可申请" in dialog.error_text("eligibility")
+    assert applications.for_patient(session.db, pid) == []
+
+    panel.act("discharge", dated("2026-11-05", "病情稳定出院"))
+    assert "✔ 居家（未住院）" in panel.widget.eligibility.text()
+    panel.act("apply", application("2026-11-10"))
+    assert applications.latest(session.db, pid)["state"] == "submitted"
+
+
+def test_a_place_freed_is_offered_to_the_next_at_home_saying_who_was_skipped(qtbot, session, make_patient):
+    settings.put(session.db, "places", 1)
+    first = Panel(qtbot, session, eligible(make_patient, "吴一", "19800101", "123"))
+    through_approval(first)
+    second_id = eligible(make_patient, "郑二", "19810101", "135")
+    second = Panel(qtbot, session, second_id)
+    through_approval(second, "2026-04-10", "2026-04-13", "2026-04-14", "2026-04-20")
+    third_id = eligible(make_patient, "王三", "19820101", "146")
+    third = Panel(qtbot, session, third_id)
+    through_approval(third, "2026-05-11", "2026-05-12", "2026-05-13", "2026-05-20")
+    second.widget.reload()
+    second.act("admit", dated("2026-06-01"))
+    assert programme.status(session.db, second_id) == ps.WAITING
+    assert "自 2026-06-01 起住院治疗，出院后方可纳入" in second.widget.status.text()
+
+    first.widget.reload()
+    first.act("leave", lambda d: (d.date.setText("2026-07-01"), d.choose_reason("moved")))
+    assert first.asked == ["是否将候补第 2 位 王三 纳入？\n"
+                           "候补第 1 位 郑二 自 2026-06-01 起住院治疗，出院后方可纳入，本次跳过"]
+    assert programme.status(session.db, third_id) == ps.ENROLLED
+    assert programme.status(session.db, second_id) == ps.WAITING
