@@ -41,6 +41,8 @@ def print_application(db, patient_id: int, out, user: dict | None = None) -> Pat
     patient = patients.get(db, patient_id)
     application = applications.latest(db, patient_id)
     photo = patients.get_photo(db, patient_id)
+    if application:
+        application = dict(application, requirements=applications.requirements_of(db, application))
     render_application_form(out, patient, application, patient.get("town") or "", photo)
     what = f"第 {application['round']} 轮申请" if application else "空白申请"
     audit.record(db, audit.PRINT, "patient", patient_id,

@@ -59,6 +59,18 @@ def check_eligibility(db, patient_id: int, on: dt.date, annual_review: bool = Fa
     return eligibility.assess(patient, on, household_size(db, patient), state.status, state.admitted_on)
 
 
+def document_requirements(db, patient_id: int, on: dt.date | None = None) -> dict[str, str]:
+    """Which of the six documents this applicant hands in (必交 / 如有 / 不适用), from what he
+    qualifies on — the one answer the dialogs, the initial review and the printout all use."""
+    on = on or clock.today()
+    return ap.document_requirements(check_eligibility(db, patient_id, on, annual_review=True))
+
+
+def requirements_of(db, app: dict) -> dict[str, str]:
+    """The requirements of an application round, as of the day it was received."""
+    return document_requirements(db, app["patient_id"], dt.date.fromisoformat(app["received_date"]))
+
+
 def iso_date(text: str, label: str, not_after: dt.date | None = None) -> dt.date:
     """A date from the UI or the CLI, refused in Chinese rather than with a ValueError."""
     try:
@@ -143,7 +155,7 @@ def record_initial_review(db, application_id: int, decision: str, reviewer: str,
     if decision == "rejected" and not reason.strip():
         raise StorageError("初审不通过时请写明理由")
     if decision == "passed":
-        missing = ap.missing_documents(app["documents"])
+        missing = ap.missing_documents(app["documents"], requirements_of(db, app))
         if missing:
             raise StorageError("材料不齐，不能通过初审：\n" + "\n".join(missing))
     due = schedule(db, app).initial_review_due

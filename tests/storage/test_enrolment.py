@@ -227,3 +227,28 @@ def test_application_day_is_the_10th_or_the_next_working_day(fresh_db):
     assert applications.application_day(fresh_db, dt.date(2026, 11, 3)) == dt.date(2026, 11, 10)
     # 10 January 2026 is a Saturday: the next working day is Monday 12 January
     assert applications.application_day(fresh_db, dt.date(2026, 1, 20)) == dt.date(2026, 1, 12)
+
+
+# --- documents asked for by what the patient claims (五、(一)2) ---------------------------------
+
+def _all_but_poverty() -> dict:
+    docs = full_documents()
+    docs["poverty"] = {"original_seen": False, "copy_received": False, "note": ""}
+    return docs
+
+
+def test_a_police_managed_patient_not_poor_passes_the_initial_review_without_proof_of_poverty(fresh_db):
+    pid = add_patient(fresh_db)  # police-managed, not poor
+    assert applications.document_requirements(fresh_db, pid)["poverty"] == "not_applicable"
+    app = applications.create(fresh_db, pid, "2026-11-10", _all_but_poverty())
+    done = applications.record_initial_review(fresh_db, app["id"], "passed", "李精防", "2026-11-12")
+    assert done["state"] == "awaiting_final"
+    assert done["documents"]["poverty"]["original_seen"] is False  # no false tick
+
+
+def test_a_poor_patient_without_proof_of_poverty_is_refused_at_the_initial_review(fresh_db):
+    pid = add_patient(fresh_db, police_managed=False, poverty_statuses=["低保户"])
+    assert applications.document_requirements(fresh_db, pid)["poverty"] == "required"
+    app = applications.create(fresh_db, pid, "2026-11-10", _all_but_poverty())
+    with pytest.raises(StorageError, match="材料不齐，不能通过初审：\n贫困证明"):
+        applications.record_initial_review(fresh_db, app["id"], "passed", "李精防", "2026-11-12")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from clinic_app.domain import programme_status as ps
+from clinic_app.domain.applications import DOCUMENTS
 from clinic_app.storage import applications, programme, settings
 
 from .conftest import make_id
@@ -232,3 +233,31 @@ def test_a_place_freed_is_offered_to_the_next_at_home_saying_who_was_skipped(qtb
                            "候补第 1 位 郑二 自 2026-06-01 起住院治疗，出院后方可纳入，本次跳过"]
     assert programme.status(session.db, third_id) == ps.ENROLLED
     assert programme.status(session.db, second_id) == ps.WAITING
+
+
+def test_proof_of_poverty_is_not_applicable_for_a_patient_not_poor_and_required_of_a_poor_one(
+        qtbot, session, make_patient):
+    police = Panel(qtbot, session, eligible(make_patient, "公安甲", "19800101", "123"))
+    dialog = police.act("apply", application("2026-03-10"))  # ticks every document it can
+    assert dialog.accepted_ok
+    stored = applications.latest(session.db, police.widget.patient_id)
+    assert stored["documents"]["poverty"]["original_seen"] is False  # never a false tick
+    dialog = police.act("initial", initial("2026-03-11"), confirm=False)
+    row = [key for key, _ in DOCUMENTS].index("poverty")
+    assert dialog.documents.item(row, 0).text().endswith("（不适用）")
+    assert not dialog.documents.boxes["poverty"][0].isEnabled()
+    assert dialog.documents_state.text() == "材料齐全"
+    dialog.accept()
+    assert dialog.accepted_ok
+
+    poor_id = eligible(make_patient, "低保乙", "19810101", "135", police_managed=False,
+                       poverty_statuses=["低保户"])
+    poor = Panel(qtbot, session, poor_id)
+    def all_but_poverty(dialog):
+        application("2026-03-10")(dialog)
+        dialog.documents.tick("poverty", original=False, copy=False)
+    poor.act("apply", all_but_poverty)
+    dialog = poor.act("initial", initial("2026-03-11"))
+    assert not dialog.accepted_ok
+    assert dialog.error_text("documents").startswith("材料不齐，不能通过初审：")
+    assert "贫困证明" in dialog.error_text("documents")

@@ -67,7 +67,7 @@ def round_text(db, app: dict, today: dt.date) -> str:
         office += f"（{wc.deadline_label(cal.deadline_state(plan.office_deadline, today, warn))}）"
     lines.append(f"{due}　{office}")
     if app["state"] == ap.SUBMITTED:
-        lines.append("材料：" + missing_text(app["documents"])[0])
+        lines.append("材料：" + missing_text(app["documents"], applications.requirements_of(db, app))[0])
     if app.get("village_opinion"):
         when = f"（{app['village_opinion_date']}）" if app.get("village_opinion_date") else ""
         lines.append(f"村（居）委会意见：{app['village_opinion']}{when}")
