@@ -32,8 +32,8 @@ def state(db, patient_id: int, on: str | None = None) -> ps.State:
     history = [ps.Event(e["kind"], e["date"], e["reason"]) for e in db.query(
         "SELECT kind, date, reason FROM status_events WHERE patient_id = ? ORDER BY date, id",
         [patient_id])]
-    if not history:  # a record written before any event (imported, or built by hand)
-        return ps.State(status(db, patient_id) if on is None else None)
+    if not history:  # a record written without events (built by hand): trust the cache
+        return ps.State(status(db, patient_id))
     try:
         return ps.fold_state(history, on)
     except ps.TransitionError as exc:
@@ -137,7 +137,8 @@ def next_in_line(db) -> dict | None:
 
 def offer_text(first: dict) -> str:
     """The question asked when a place is free: who is proposed, and who was passed over."""
-    text = f"是否将候补第{'一' if first['position'] == 1 else ' ' + str(first['position']) + ' '}位 {first['name']} 纳入？"
+    place = "第一位" if first["position"] == 1 else f"第 {first['position']} 位"
+    text = f"是否将候补{place} {first['name']} 纳入？"
     if first.get("skipped"):
         text += "\n" + "；".join(f"候补第 {s['position']} 位 {s['name']} 自 {s['admitted_on']} 起住院治疗，"
                                  "出院后方可纳入，本次跳过" for s in first["skipped"])

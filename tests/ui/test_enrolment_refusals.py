@@ -261,3 +261,23 @@ def test_proof_of_poverty_is_not_applicable_for_a_patient_not_poor_and_required_
     assert not dialog.accepted_ok
     assert dialog.error_text("documents").startswith("材料不齐，不能通过初审：")
     assert "贫困证明" in dialog.error_text("documents")
+
+
+def test_a_waiting_patient_discharged_is_offered_the_free_place(qtbot, session, make_patient):
+    settings.put(session.db, "places", 1)
+    first = Panel(qtbot, session, eligible(make_patient, "吴一", "19800101", "123"))
+    through_approval(first)
+    waiting_id = eligible(make_patient, "郑二", "19810101", "135")
+    waiting = Panel(qtbot, session, waiting_id)
+    through_approval(waiting, "2026-04-10", "2026-04-13", "2026-04-14", "2026-04-20")
+    waiting.widget.reload()
+    waiting.act("admit", dated("2026-06-01"))
+    first.widget.reload()
+    first.act("leave", lambda d: (d.date.setText("2026-07-01"), d.choose_reason("moved")))
+    assert first.asked == []  # no one waiting at home
+    waiting.widget.reload()
+    assert "enrol" not in waiting.enabled()
+    assert waiting.widget.buttons["enrol"].toolTip() == "自 2026-06-01 起住院治疗，出院后方可纳入"
+    waiting.act("discharge", dated("2026-07-10"))
+    assert waiting.asked == ["是否将候补第一位 郑二 纳入？"]
+    assert programme.status(session.db, waiting_id) == ps.ENROLLED

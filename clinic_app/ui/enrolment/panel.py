@@ -400,6 +400,10 @@ class EnrolmentPanel(QWidget):
             self._inform("纳入免费服药", outcome_text(self.db, self.patient_id))
         if accepted and key in ("annual", "leave") and dialog.next_patient:
             self._offer_next(dialog.next_patient, dialog.date.date().isoformat())
+        if accepted and key == "discharge" and programme.status(self.db, self.patient_id) == ps.WAITING:
+            first = programme.next_in_line(self.db)  # discharged: he may be given a free place now
+            if first and first["id"] == self.patient_id and programme.places_summary(self.db)["free"] > 0:
+                self._offer_next(first, dialog.date.date().isoformat())
         self.reload()
         if accepted or getattr(dialog, "result_value", None) is not None:
             self.changed.emit()
