@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_print_parser(sub)
     _add_import_parser(sub)
     _add_ledger_parsers(sub)
+    _add_sign_agreement_parser(sub)
     return parser
 
 
@@ -153,6 +154,10 @@ def _add_print_parser(sub) -> None:
     printing.add_argument("--dispensing", metavar="N", type=int, help="领药记录编号（打印领药单时必填）")
     printing.add_argument("--out", metavar="FILE", required=True,
                           help="输出文件：.pdf；登记名单也可为 .xlsx")
+    printing.add_argument("--draft", action="store_true",
+                          help="服务协议：打印待签字的协议（续签时用）；打印不等于签订，签字后用 sign-agreement 登记")
+    printing.add_argument("--clinic", metavar="CODE", help="待签字协议的定点医院代码（默认上一份协议的或本单位的）")
+    printing.add_argument("--date", metavar="YYYY-MM-DD", help="待签字协议上预填的签字日期（默认留空手写）")
 
 
 def _print_document(args) -> int:
@@ -177,8 +182,26 @@ def _print_patient_document(db, args, out: Path):
     patient_id = _patient_of(db, args.patient)
     if patient_id is None:
         return None
-    job = jobs.print_application if args.document == "application" else jobs.print_agreement
-    return job(db, patient_id, out), ""
+    if args.document == "application":
+        return jobs.print_application(db, patient_id, out), ""
+    from .storage import agreements
+
+    planned = _iso_day(args.date, "签字日期") if args.date else None
+    draft = args.draft or agreements.latest(db, patient_id) is None
+    path = jobs.print_agreement(db, patient_id, out, draft=draft, clinic_code=args.clinic, planned=planned)
+    note = "此为待签字的协议，尚未登记为已签订；双方签字后请用 clinic-app sign-agreement 登记" if draft else ""
+    return path, note
+
+
+def _iso_day(text: str, label: str):
+    import datetime as dt
+
+    from .storage.errors import StorageError
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise StorageError(f"{label}“{text}”不是有效日期，请写作 2026-01-05") from None
 
 
 def _printing(db_path, out: Path, produce) -> int:
@@ -327,6 +350,43 @@ def _add_ledger_parsers(sub) -> None:
     _add_login(reopen)
 
 
+def _add_sign_agreement_parser(sub) -> None:
+    sign = sub.add_parser("sign-agreement", help="登记服务协议双方已签字（打印协议不等于签订）")
+    _add_db(sign, required=True)
+    sign.add_argument("--patient", metavar="ID_NUMBER", required=True, help="患者身份证号")
+    sign.add_argument("--date", metavar="YYYY-MM-DD", required=True, help="双方签字日期（不晚于今天、不早于纳入日期）")
+    sign.add_argument("--clinic", metavar="CODE", help="定点医院代码（附件6；默认上一份协议的或本单位的）")
+    _add_login(sign)
+
+
+def _sign_agreement(args) -> int:
+    """Both parties signed the printed agreement: record it (a first one or a renewal). Like
+    closing a quarter it changes the record, so it needs an account."""
+    from .storage import accounts, agreements, settings
+    from .storage.errors import StorageError
+
+    db = _ledger_db(args)
+    if db is None:
+        return 2
+    try:
+        user = accounts.authenticate(db, args.user, _password(args))
+        patient_id = _patient_of(db, args.patient)
+        if patient_id is None:
+            return 1
+        previous = agreements.latest(db, patient_id)
+        clinic = args.clinic or (previous or {}).get("designated_clinic_code") or settings.get(db, "clinic_code")
+        row = agreements.record_signed(db, patient_id, clinic, args.date, user)
+        name = db["patients"].get(patient_id)["name"]
+    except StorageError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        db.conn.close()
+    verb = "续签" if row["renewed_from_id"] else "签订"
+    print(f"已登记{verb}服务协议：{name}，{row['signed_date']} 双方签字，有效期至 {row['valid_until']}")
+    return 0
+
+
 def _add_login(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", required=True, metavar="USERNAME", help="用户名")
     parser.add_argument("--password", help="密码（不建议：会留在命令历史中；省略时从终端询问或从标准输入读取一行）")
@@ -402,6 +462,7 @@ def _reopen_quarter(args) -> int:
     return _quarter_command(args, lambda db, user: quarters.reopen(db, args.quarter, args.reason, user))
 
 
+COMMANDS["sign-agreement"] = _sign_agreement
 COMMANDS["export-ledger"] = _export_ledger
 COMMANDS["close-quarter"] = _close_quarter
 COMMANDS["reopen-quarter"] = _reopen_quarter

@@ -103,3 +103,65 @@ def test_missing_database_file(tmp_path, capsys):
     assert main(["print", "register", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "r.pdf")]) == 2
     assert "找不到数据库文件" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
+
+
+# --- printing the agreement is not signing it: print, then sign-agreement ------------------------
+
+@pytest.fixture
+def approved_db(fresh_db, db_path, monkeypatch):
+    """An enrolled patient (2026-11-19) with no agreement yet, and an officer's account."""
+    from clinic_app.domain import roles
+    from clinic_app.storage import accounts
+    from tests.dispensing_data import OFFICER, fast_passwords, fix_today
+
+    fast_passwords(monkeypatch)
+    fix_today(monkeypatch)  # 2026-12-31
+    settings.put(fresh_db, "clinic_code", "youxi")
+    pid = add_patient(fresh_db, name="孙小兰")
+    approve(fresh_db, pid)
+    accounts.create_user(fresh_db, OFFICER[0], OFFICER[1], roles.OFFICER, OFFICER[2])
+    number = fresh_db["patients"].get(pid)["id_number"]
+    fresh_db.conn.close()
+    return db_path, number, pid
+
+
+def _agreements(db_path, pid):
+    db = connect(db_path)
+    try:
+        return agreements.history(db, pid)
+    finally:
+        db.conn.close()
+
+
+def test_print_agreement_before_signing_prints_a_copy_to_sign_and_records_nothing(approved_db, tmp_path, capsys):
+    db_path, number, pid = approved_db
+    out = tmp_path / "待签字.pdf"
+    assert main(["print", "agreement", "--db", str(db_path), "--patient", number, "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == str(out) and "尚未登记为已签订" in lines[1] and "sign-agreement" in lines[1]
+    assert "孙小兰" in flat(pages_text(out)[0])
+    assert _agreements(db_path, pid) == []
+    row = _audit_rows(db_path)[0]
+    assert row["action"] == audit.PRINT and row["summary"].startswith("打印服务协议（待签字，未登记为已签订）")
+
+
+def test_sign_agreement_records_it_and_a_later_print_is_a_reprint(approved_db, tmp_path, capsys):
+    from tests.dispensing_data import OFFICER
+
+    db_path, number, pid = approved_db
+    login = ["--user", OFFICER[0], "--password", OFFICER[1]]
+    assert main(["sign-agreement", "--db", str(db_path), "--patient", number, "--date", "2027-01-01",
+                 *login]) == 1
+    assert "签字日期不能晚于今天" in capsys.readouterr().err
+    assert main(["sign-agreement", "--db", str(db_path), "--patient", number, "--date", "2026-11-18",
+                 *login]) == 1
+    assert "签字日期不能早于纳入免费服药日期（2026-11-19）" in capsys.readouterr().err
+    assert _agreements(db_path, pid) == []
+    assert main(["sign-agreement", "--db", str(db_path), "--patient", number, "--date", "2026-12-01",
+                 *login]) == 0
+    assert capsys.readouterr().out.strip() == "已登记签订服务协议：孙小兰，2026-12-01 双方签字，有效期至 2027-11-30"
+    assert [a["clinic_name"] for a in _agreements(db_path, pid)] == ["油溪（中心）卫生院"]
+    out = tmp_path / "补打.pdf"
+    assert main(["print", "agreement", "--db", str(db_path), "--patient", number, "--out", str(out)]) == 0
+    assert _audit_rows(db_path)[0]["summary"] == "补打服务协议：孙小兰（2026-12-01 签订，一式两份）"
+    assert len(_agreements(db_path, pid)) == 1

@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
 from ..domain import choices
-from ..domain.applications import DOCUMENTS
+from ..domain.applications import DOCUMENTS, NOT_APPLICABLE, REQUIREMENT_LABELS
 from ..domain.patient_fields import BY_KEY
 from . import layout as L
 
@@ -113,7 +113,9 @@ def render_application_form(out, patient: dict, application: dict | None, town: 
     ``out`` is a path or a binary file object. ``application`` may be None for a blank
     application; its ``received_date`` dates the form, its ``subsidies`` (the boxes ticked when
     the application was taken) win over the patient's current ones; its ``documents`` checklist,
-    once anything on it is ticked or noted, adds the checklist page."""
+    once anything on it is ticked or noted, adds the checklist page, where a document its
+    ``requirements`` (``domain.applications.document_requirements``) mark 不适用 says so and is
+    never ticked."""
     application = application or {}
     c = L.new_canvas(out, L.PORTRAIT, f"{TITLE} - {L.text(patient.get('name'))}", printed_at)
     _draw_form(c, patient, application, town, photo)
@@ -335,6 +337,8 @@ def _draw_checklist(c, patient: dict, application: dict) -> None:
                      f"收件日期：{L.chinese_date(application.get('received_date'))}", L.CELL_SIZE,
                      align="right")
     checks = document_checks(application.get("documents"))
+    requirements = application.get("requirements") or {}
+    keys = [key for key, _ in DOCUMENTS]
     heights = [9 * mm] + [14 * mm] * len(checks)
     grid = L.Grid(L.MARGIN, baseline - 4 * mm, [w * mm for w in CHECKLIST_COLUMNS_MM], heights)
     for col, header in enumerate(CHECKLIST_HEADERS):
@@ -342,6 +346,11 @@ def _draw_checklist(c, patient: dict, application: dict) -> None:
     for row, (name, check) in enumerate(checks, start=1):
         _label(c, grid.cell(row, 0), str(row))
         _value(c, grid.cell(row, 1), name)
+        if requirements.get(keys[row - 1]) == NOT_APPLICABLE:  # not asked of him: never a tick
+            for col in (2, 3):
+                _value(c, grid.cell(row, col), REQUIREMENT_LABELS[NOT_APPLICABLE], align="center")
+            _value(c, grid.cell(row, 4), check.get("note"))
+            continue
         for col, key in ((2, "original_seen"), (3, "copy_received")):
             box = grid.cell(row, col)
             L.draw_cell(c, box)

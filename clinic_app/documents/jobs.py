@@ -41,6 +41,8 @@ def print_application(db, patient_id: int, out, user: dict | None = None) -> Pat
     patient = patients.get(db, patient_id)
     application = applications.latest(db, patient_id)
     photo = patients.get_photo(db, patient_id)
+    if application:
+        application = dict(application, requirements=applications.requirements_of(db, application))
     render_application_form(out, patient, application, patient.get("town") or "", photo)
     what = f"第 {application['round']} 轮申请" if application else "空白申请"
     audit.record(db, audit.PRINT, "patient", patient_id,
@@ -55,21 +57,43 @@ def print_application(db, patient_id: int, out, user: dict | None = None) -> Pat
 
 @dataclass
 class AgreementJob:
-    """What printing an agreement needs, read on the thread that owns the database."""
-    agreement_id: int
+    """What printing an agreement needs, read on the thread that owns the database. A draft is
+    printed to be read and signed on paper (``agreement_id`` None: nothing is recorded as signed
+    until staff confirm 双方已签字); otherwise it is a reprint (补打) of a signed agreement."""
+    agreement_id: int | None
     patient: dict
     clinic_name: str
-    signed: dt.date
+    signed: dt.date | None
+    draft: bool = False
+    clinic_code: str | None = None
 
 
 def gather_agreement(db, patient_id: int) -> AgreementJob:
+    """The newest signed agreement, for a reprint (补打)."""
     patient = patients.get(db, patient_id)
     agreement = agreements.latest(db, patient_id)
     if agreement is None:
         raise StorageError(f"{patient['name']} 还没有签订服务协议，无协议可打印")
     clinic = reference.clinic(db, agreement["designated_clinic_code"])
     name = clinic["name"] if clinic else agreement["designated_clinic_code"]
-    return AgreementJob(agreement["id"], patient, name, dt.date.fromisoformat(agreement["signed_date"]))
+    return AgreementJob(agreement["id"], patient, name, dt.date.fromisoformat(agreement["signed_date"]),
+                        clinic_code=agreement["designated_clinic_code"])
+
+
+def gather_agreement_draft(db, patient_id: int, clinic_code: str | None = None,
+                           planned: dt.date | None = None) -> AgreementJob:
+    """A copy to sign: the designated clinic (by default the previous agreement's, else this
+    clinic) and the planned signing date (None leaves the dates to be written by hand)."""
+    patient = patients.get(db, patient_id)
+    previous = agreements.latest(db, patient_id)
+    code = clinic_code or (previous or {}).get("designated_clinic_code") or settings.get(db, "clinic_code")
+    try:
+        agreements.check_may_sign(db, patient_id, code)
+    except StorageError as exc:
+        if previous is None:
+            raise StorageError(f"{patient['name']} 还没有签订服务协议，也不能打印待签字的协议：{exc.message}") from None
+        raise
+    return AgreementJob(None, patient, reference.clinic(db, code)["name"], planned, draft=True, clinic_code=code)
 
 
 def write_agreement(job: AgreementJob, out) -> Path:
@@ -81,14 +105,29 @@ def write_agreement(job: AgreementJob, out) -> Path:
 
 
 def record_agreement(db, job: AgreementJob, user: dict | None = None) -> None:
+    """A draft is audited as a print of the patient's record (nothing is signed yet); a reprint
+    of a signed agreement as 补打 of that agreement."""
+    name = job.patient["name"]
+    if job.draft:
+        when = f"拟 {job.signed.isoformat()} 签字" if job.signed else "日期待手写"
+        audit.record(db, audit.PRINT, "agreement", None,
+                     f"打印服务协议（待签字，未登记为已签订）：{name}（{job.clinic_name}，{when}，一式两份）",
+                     detail={"document": "agreement_draft", "patient_id": job.patient["id"],
+                             "clinic_code": job.clinic_code}, user=user)
+        return
     audit.record(db, audit.PRINT, "agreement", job.agreement_id,
-                 f"打印服务协议：{job.patient['name']}（{job.signed.isoformat()} 签订，一式两份）",
-                 detail={"document": "agreement", "patient_id": job.patient["id"]}, user=user)
+                 f"补打服务协议：{name}（{job.signed.isoformat()} 签订，一式两份）",
+                 detail={"document": "agreement", "patient_id": job.patient["id"], "reprint": True}, user=user)
 
 
-def print_agreement(db, patient_id: int, out, user: dict | None = None) -> Path:
-    """The newest agreement of the patient, two copies; refused when none was signed."""
-    job = gather_agreement(db, patient_id)
+def print_agreement(db, patient_id: int, out, user: dict | None = None, *, draft: bool = False,
+                    clinic_code: str | None = None, planned: dt.date | None = None) -> Path:
+    """Print only — never records a signing. The newest signed agreement again (补打) when there
+    is one and no ``draft`` is asked for; otherwise a copy to sign (two copies either way)."""
+    if draft or agreements.latest(db, patient_id) is None:
+        job = gather_agreement_draft(db, patient_id, clinic_code, planned)
+    else:
+        job = gather_agreement(db, patient_id)
     path = write_agreement(job, out)
     record_agreement(db, job, user)
     return path

@@ -18,6 +18,25 @@ DOCUMENTS: tuple[tuple[str, str], ...] = (
 )
 OPTIONAL_DOCUMENTS = ("insurance_cards", "disability")
 
+# What each document is for one applicant: handed in always, handed in when he has it (③ "无此卡
+#可不携带", ⑤ "如有"), or not asked of him at all (⑥ proves poverty, so it is asked only of an
+# applicant who qualifies as poor, 三、(一)2).
+REQUIRED, IF_ANY, NOT_APPLICABLE = "required", "if_any", "not_applicable"
+REQUIREMENT_LABELS = {REQUIRED: "必交", IF_ANY: "如有", NOT_APPLICABLE: "不适用"}
+NOT_APPLICABLE_REASONS = {"poverty": "不以贫困申请，无需贫困证明"}
+
+
+def document_requirements(eligibility=None) -> dict[str, str]:
+    """``{document key: REQUIRED | IF_ANY | NOT_APPLICABLE}`` from the eligibility result
+    (``domain.eligibility.Eligibility``). ⑥ 贫困证明 is required only when poverty is one of the
+    criteria the patient qualifies on; without a result (a blank form) it is asked for."""
+    out = {key: IF_ANY if key in OPTIONAL_DOCUMENTS else REQUIRED for key, _ in DOCUMENTS}
+    if eligibility is not None:
+        poor = any(c.key == "poverty" and c.held for c in eligibility.any_of)
+        if not poor:
+            out["poverty"] = NOT_APPLICABLE
+    return out
+
 SUBMITTED, INITIAL_REJECTED, AWAITING_FINAL, APPROVED, FINAL_REJECTED = (
     "submitted", "initial_rejected", "awaiting_final", "approved", "final_rejected")
 STATE_LABELS = {
@@ -46,10 +65,14 @@ def empty_checklist() -> dict[str, dict]:
     return {key: {"original_seen": False, "copy_received": False, "note": ""} for key, _ in DOCUMENTS}
 
 
-def missing_documents(checklist: dict[str, dict]) -> list[str]:
-    """Required documents not yet seen in original and received in copy."""
+def missing_documents(checklist: dict[str, dict], requirements: dict[str, str] | None = None) -> list[str]:
+    """Required documents not yet seen in original and received in copy; a document not asked
+    of this applicant (``requirements``, see ``document_requirements``) is never missing."""
+    requirements = requirements or document_requirements()
     out = []
     for key, label in DOCUMENTS:
+        if requirements.get(key) == NOT_APPLICABLE:
+            continue
         item = checklist.get(key) or {}
         if key in OPTIONAL_DOCUMENTS and item.get("note"):
             continue  # "无此卡" / "无残疾证" written in the note

@@ -62,8 +62,14 @@ def _residence(patient: dict, on: dt.date) -> Criterion:
                      f"自 {start.isoformat()} 起居住，到 {reached.isoformat()} 才满{RESIDENCE_MONTHS}个月")
 
 
-def _at_home(status: str | None) -> Criterion:
+def _at_home(status: str | None, admitted_on: str | None) -> Criterion:
+    """三、(一) asks for home-dwelling patients; an inpatient not in the programme applies after
+    discharge (五、(一)6(2)). The admission date is named so staff know which stay is meant."""
     label = "居家（未住院）"
+    if admitted_on and status == PAUSED:
+        return Criterion("at_home", label, False, f"自 {admitted_on} 起住院治疗，暂停领药，出院后恢复")
+    if admitted_on:
+        return Criterion("at_home", label, False, f"自 {admitted_on} 起住院治疗，出院后方可申请")
     if status == PAUSED:
         return Criterion("at_home", label, False, "目前住院治疗，出院后方可继续")
     return Criterion("at_home", label, True, "居家治疗")
@@ -118,9 +124,10 @@ def _guardianship(patient: dict, household_patients: int, on: dt.date) -> Criter
 
 
 def assess(patient: dict, on: dt.date, household_patients: int = 1,
-           status: str | None = None) -> Eligibility:
-    """``patient`` as ``storage.patients.get`` returns it; ``on`` is the application date."""
+           status: str | None = None, admitted_on: str | None = None) -> Eligibility:
+    """``patient`` as ``storage.patients.get`` returns it; ``on`` is the application date;
+    ``admitted_on`` the admission date of a stay in hospital open on that day."""
     return Eligibility(
-        base=[_residence(patient, on), _at_home(status), _diagnosis(patient)],
+        base=[_residence(patient, on), _at_home(status, admitted_on), _diagnosis(patient)],
         any_of=[_police(patient), _poverty(patient), _guardianship(patient, household_patients, on)],
     )

@@ -1,5 +1,11 @@
 """Service agreements (Attachment 7): one designated clinic, one year of free medication.
 
+Printing an agreement is not signing it: staff print a copy to read and sign on paper, and the
+agreement is recorded only when they confirm "双方已签字" with the signing date (``sign`` /
+``renew`` / ``record_signed``) — a patient who refuses to sign leaves nothing recorded. The
+signing date is not in the future and not before the patient's enrolment (for a waiting
+patient, his approval); the agreement runs one year from it.
+
 Renewal goes through the annual eligibility review: a renewal without a passed review in the
 weeks before is refused.
 """
@@ -48,7 +54,7 @@ def renew(db, patient_id: int, clinic_code: str, signed_date: str, user: dict | 
     if previous is None:
         raise StorageError("该患者还没有协议，请先签订协议")
     review = programme.last_annual_review(db, patient_id)
-    signed = dt.date.fromisoformat(signed_date)
+    signed = check_signing_date(db, patient_id, signed_date)
     if (review is None or review["reason"] != "passed"
             or (signed - dt.date.fromisoformat(review["date"])).days > REVIEW_BEFORE_RENEWAL_DAYS
             or review["date"] > signed_date):
@@ -56,12 +62,49 @@ def renew(db, patient_id: int, clinic_code: str, signed_date: str, user: dict | 
     return _insert(db, patient_id, clinic_code, signed_date, user, previous["id"])
 
 
-def _insert(db, patient_id, clinic_code, signed_date, user, renewed_from) -> dict:
-    if reference.clinic(db, clinic_code) is None:
+def record_signed(db, patient_id: int, clinic_code: str, signed_date: str, user: dict | None = None) -> dict:
+    """Both parties signed the printed agreement on ``signed_date``: record it — the first one,
+    or a renewal when the patient already had one."""
+    store = renew if latest(db, patient_id) else sign
+    return store(db, patient_id, clinic_code, signed_date, user)
+
+
+def check_may_sign(db, patient_id: int, clinic_code: str | None) -> None:
+    """Refuse (Chinese) an agreement this patient can't sign with this clinic — checked before a
+    copy is printed for signing, and again when the signing is recorded."""
+    if clinic_code is None or reference.clinic(db, clinic_code) is None:
         raise StorageError("定点医院只能从附件6《设服药门诊医院名单》中选择")
     if programme.status(db, patient_id) not in MAY_SIGN:
         raise StorageError("复审通过（在册或候补）的患者才能签订协议")
-    signed = dt.date.fromisoformat(signed_date)
+
+
+def earliest_signing(db, patient_id: int) -> tuple[str, str] | None:
+    """(date, what) the agreement can't be signed before: the latest enrolment, or for a patient
+    still waiting his latest approval."""
+    for event in reversed(programme.events(db, patient_id)):
+        if event["kind"] == ps.ENROL:
+            return event["date"], "纳入免费服药日期"
+        if event["kind"] == ps.APPROVED:
+            return event["date"], "复审通过日期"
+    return None
+
+
+def check_signing_date(db, patient_id: int, signed_date: str) -> dt.date:
+    try:
+        signed = dt.date.fromisoformat(str(signed_date))
+    except ValueError:
+        raise StorageError(f"签字日期“{signed_date}”不是有效日期，请写作 2026-01-05") from None
+    if signed > clock.today():
+        raise StorageError("签字日期不能晚于今天：双方签字后再登记")
+    earliest = earliest_signing(db, patient_id)
+    if earliest and signed_date < earliest[0]:
+        raise StorageError(f"签字日期不能早于{earliest[1]}（{earliest[0]}）")
+    return signed
+
+
+def _insert(db, patient_id, clinic_code, signed_date, user, renewed_from) -> dict:
+    check_may_sign(db, patient_id, clinic_code)
+    signed = check_signing_date(db, patient_id, signed_date)
     row = {"patient_id": patient_id, "designated_clinic_code": clinic_code, "signed_date": signed_date,
            "valid_until": agreement_terms.valid_until(signed).isoformat(), "renewed_from_id": renewed_from,
            "created_at": clock.now(), "created_by": user["id"] if user else None}
@@ -70,7 +113,8 @@ def _insert(db, patient_id, clinic_code, signed_date, user, renewed_from) -> dic
         name = patients.get(db, patient_id)["name"]
         verb = "续签" if renewed_from else "签订"
         audit.record(db, audit.CREATE, "agreement", row["id"],
-                     f"{verb}服务协议：{name}，有效期至 {row['valid_until']}", user=user)
+                     f"{verb}服务协议（双方已签字，{signed_date}）：{name}，有效期至 {row['valid_until']}",
+                     user=user)
     return row
 
 

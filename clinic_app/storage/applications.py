@@ -49,11 +49,27 @@ def household_size(db, patient: dict) -> int:
 
 
 def check_eligibility(db, patient_id: int, on: dt.date, annual_review: bool = False) -> eligibility.Eligibility:
-    """For the annual review a stay in hospital does not count against the patient: he keeps
-    his place until discharge (六(三))."""
+    """As the patient stood on ``on``: a stay in hospital open that day fails 居家 (三、(一)),
+    naming the admission date — an inpatient applies after discharge (五、(一)6(2)). For the
+    annual review a stay does not count against the patient: he keeps his place until
+    discharge (六(三))."""
     patient = patients.get(db, patient_id)
-    status = None if annual_review else patient.get("programme_status")
-    return eligibility.assess(patient, on, household_size(db, patient), status)
+    if annual_review:
+        return eligibility.assess(patient, on, household_size(db, patient))
+    state = programme.state(db, patient_id, on.isoformat())
+    return eligibility.assess(patient, on, household_size(db, patient), state.status, state.admitted_on)
+
+
+def document_requirements(db, patient_id: int, on: dt.date | None = None) -> dict[str, str]:
+    """Which of the six documents this applicant hands in (必交 / 如有 / 不适用), from what he
+    qualifies on — the one answer the dialogs, the initial review and the printout all use."""
+    on = on or clock.today()
+    return ap.document_requirements(check_eligibility(db, patient_id, on, annual_review=True))
+
+
+def requirements_of(db, app: dict) -> dict[str, str]:
+    """The requirements of an application round, as of the day it was received."""
+    return document_requirements(db, app["patient_id"], dt.date.fromisoformat(app["received_date"]))
 
 
 def iso_date(text: str, label: str, not_after: dt.date | None = None) -> dt.date:
@@ -83,6 +99,9 @@ def create(db, patient_id: int, received_date: str, documents: dict | None = Non
         result = check_eligibility(db, patient_id, received)
         if not result.eligible:
             raise StorageError("不符合申请条件：\n" + "\n".join(result.missing))
+        admitted = programme.in_hospital_since(db, patient_id)
+        if admitted:  # received before the stay but entered during it: still after discharge
+            raise StorageError(f"不符合申请条件：\n居家（未住院）：自 {admitted} 起住院治疗，出院后方可申请")
         row = {
             "patient_id": patient_id, "round": (previous["round"] + 1) if previous else 1,
             "previous_id": previous["id"] if previous and previous["state"] in ap.REJECTED else None,
@@ -151,7 +170,7 @@ def record_initial_review(db, application_id: int, decision: str, reviewer: str,
     if decision == "rejected" and not reason.strip():
         raise StorageError("初审不通过时请写明理由")
     if decision == "passed":
-        missing = ap.missing_documents(app["documents"])
+        missing = ap.missing_documents(app["documents"], requirements_of(db, app))
         if missing:
             raise StorageError("材料不齐，不能通过初审：\n" + "\n".join(missing))
     due = schedule(db, app).initial_review_due

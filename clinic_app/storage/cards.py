@@ -28,6 +28,26 @@ def current(db, patient_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
+def valid_on(db, patient_id: int, day: str) -> dict | None:
+    """The card the patient held on ``day``: issued on or before it, and not lost or voided by
+    then (a card lost or voided on ``day`` is no longer valid that day). The newest such card."""
+    rows = list(db.query(
+        "SELECT * FROM rescue_cards WHERE patient_id = ? AND issued_date <= ? "
+        "AND NOT (status = ? AND coalesce(lost_date, '') <= ?) "
+        "AND NOT (status = ? AND coalesce(void_date, '') <= ?) ORDER BY issued_date DESC, id DESC LIMIT 1",
+        [patient_id, day, LOST, day, VOID, day]))
+    return rows[0] if rows else None
+
+
+def lost_on(db, patient_id: int, day: str) -> dict | None:
+    """The card lost on or before ``day`` whose replacement was not yet issued by then."""
+    rows = list(db.query(
+        "SELECT c.* FROM rescue_cards c WHERE c.patient_id = ? AND c.status = ? AND c.lost_date <= ? "
+        "AND NOT EXISTS (SELECT 1 FROM rescue_cards n WHERE n.replaces_id = c.id AND n.issued_date <= ?) "
+        "ORDER BY c.lost_date DESC, c.id DESC LIMIT 1", [patient_id, LOST, day, day]))
+    return rows[0] if rows else None
+
+
 def history(db, patient_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM rescue_cards WHERE patient_id = ? ORDER BY id", [patient_id]))
 
@@ -91,7 +111,8 @@ def void_on_leaving(db, patient_id: int, date: str, user: dict | None = None) ->
     if card is None:
         return
     with db.atomic():
-        db["rescue_cards"].update(card["id"], {"status": VOID, "void_reason": f"退出项目（{date}）"})
+        db["rescue_cards"].update(card["id"], {"status": VOID, "void_reason": f"退出项目（{date}）",
+                                               "void_date": date})
         patients.refresh_search_keys(db, patient_id)
         audit.record(db, audit.UPDATE, "rescue_card", card["id"],
                      f"退出项目，救助卡 {display_number(card)} 作废", user=user)

@@ -15,7 +15,7 @@ from ..domain import backstop, cost_split, roles, supply
 from ..domain import programme_status as ps
 from ..domain.errors import ValidationError
 from ..domain.money import yuan
-from . import accounts, agreements, audit, cards, catalogue, clock, patients, quarters, settings, stock
+from . import accounts, agreements, audit, cards, catalogue, clock, patients, programme, quarters, settings, stock
 from . import backstop as stored_backstop
 from .errors import StorageError
 from .subsidy import disability_eligibility
@@ -38,24 +38,43 @@ def _day(value: str, what: str) -> dt.date:
 # --- may this patient collect today? ----------------------------------------------------------
 
 def refusal(db, patient_id: int, date: str) -> str | None:
-    """Why this patient can't collect drugs on ``date`` (Chinese), or ``None``."""
+    """Why this patient can't collect drugs on ``date`` (Chinese, beginning with the day), or
+    ``None``. Decided from the records as they stood on that day, so a collection entered later
+    (back-dated) gets the same answer as on the day: the status folded from the events dated on
+    or before it (enrolled or discharged on that day → may collect; admitted or left on that day
+    → may not), the agreement in force that day, the card valid that day."""
+    try:
+        dt.date.fromisoformat(str(date))
+    except ValueError:
+        return f"领药日期“{date}”不是有效日期，请写作 2026-01-05"
     patient = patients.get(db, patient_id)
-    status = patient.get("programme_status")
-    if status == ps.PAUSED:
-        return f"{patient['name']} 住院治疗中，暂停领药（出院后恢复）"
-    if status == ps.LEFT:
-        return f"{patient['name']} 已退出免费服药项目"
-    if status != ps.ENROLLED:
-        return f"{patient['name']} 尚未纳入免费服药项目（{ps.STATUS_LABELS[status]}）"
+    name = patient["name"]
+    state = programme.state(db, patient_id, date)
+    events = programme.events(db, patient_id)
+    if state.status == ps.PAUSED:
+        return f"{date}：{name} 住院治疗中（{state.admitted_on} 入院），暂停领药（出院后恢复）"
+    if state.status == ps.LEFT:
+        left = next((e["date"] for e in reversed(events) if e["kind"] == ps.LEAVE and e["date"] <= date), None)
+        return f"{date}：{name} 已退出免费服药项目（{left} 退出）"
+    if state.status != ps.ENROLLED:
+        later = next((e["date"] for e in events if e["kind"] == ps.ENROL and e["date"] > date), None)
+        when = f"，{later} 才纳入" if later else ""
+        stay = f"，自 {state.admitted_on} 起住院治疗" if state.admitted_on else ""
+        return f"{date}：{name} 尚未纳入免费服药项目（{ps.STATUS_LABELS[state.status]}{stay}{when}）"
     if agreements.current(db, patient_id, on=date) is None:
-        latest = agreements.latest(db, patient_id)
-        if latest is None:
-            return f"{patient['name']} 尚未签订服务协议"
-        return f"{patient['name']} 的服务协议已于 {latest['valid_until']} 到期，请先续签"
-    if cards.current(db, patient_id) is None:
-        if cards.awaiting_reissue(db, patient_id):
-            return f"{patient['name']} 的救助卡已挂失，补发新卡后才能领药"
-        return f"{patient['name']} 没有有效的救助卡"
+        signed = [a for a in agreements.history(db, patient_id) if a["signed_date"] <= date]
+        if signed:
+            return f"{date}：{name} 的服务协议已于 {signed[-1]['valid_until']} 到期，请先续签"
+        later = agreements.latest(db, patient_id)
+        if later is not None:
+            return f"{date}：{name} 当日尚未签订服务协议（{later['signed_date']} 才签订）"
+        return f"{date}：{name} 尚未签订服务协议"
+    if cards.valid_on(db, patient_id, date) is None:
+        lost = cards.lost_on(db, patient_id, date)
+        if lost:
+            return (f"{date}：{name} 的救助卡已于 {lost['lost_date']} 挂失，补发新卡后才能领药"
+                    "（挂失期间费用由患者自负）")
+        return f"{date}：{name} 没有有效的救助卡"
     return None
 
 
@@ -309,7 +328,7 @@ def record(db, patient_id: int, date: str, lines: list[dict], signed: SignedBy,
     now = clock.now()
     entry = {
         "patient_id": patient_id, "kind": DISPENSE, "date": date,
-        "card_id": cards.current(db, patient_id)["id"], "psychiatrist_id": signed.psychiatrist["id"],
+        "card_id": cards.valid_on(db, patient_id, date)["id"], "psychiatrist_id": signed.psychiatrist["id"],
         "dispenser_id": signed.dispenser["id"], "next_appointment": next_appointment,
         **{f"{k}_fen": v for k, v in result.split.as_dict().items()},
         "guardian_signer": signed.signer, "guardian_name": signed.guardian_name,

@@ -41,7 +41,7 @@ from ..domain import programme_status as ps
 from ..domain import risk as risk_rules
 from ..domain import supply
 from ..domain.months import add_months
-from . import cards, clock, risk, settings
+from . import cards, clock, programme, risk, settings
 from .dispensing import DISPENSE
 
 LOOKBACK_DAYS = 31 * supply.LIMIT_MONTHS  # a line's cover ends at most this long after collection
@@ -345,20 +345,32 @@ def annual_reviews_due(db, today: dt.date, days: int = 30) -> list[dict]:
 # --- in hospital -------------------------------------------------------------------------------
 
 def paused(db, today: dt.date | None = None) -> list[dict]:
-    """Patients in hospital (dispensing paused, place kept until discharge), longest first.
+    """Patients in hospital, longest first: the enrolled ones (dispensing paused, place kept until
+    discharge) and those not (yet) enrolled — never applied, waiting, or gone — whose open stay
+    bars an application or a place until discharge (三、(一) 居家; 五、(一)6(2)).
 
     Keys: ``PERSON_KEYS`` + ``admitted_date`` (latest admission), ``days_in_hospital``
-    (``today − admitted_date``), ``admission_note``."""
+    (``today − admitted_date``), ``admission_note``, ``stay_label`` (how the stay bears on his
+    place: 住院暂停 / 未纳入（住院中）…)."""
     today = today or clock.today()
     people = _people(db, (ps.PAUSED,))
+    others = [pid for (pid,) in db.execute(
+        "SELECT DISTINCT e.patient_id FROM status_events e JOIN patients p ON p.id = e.patient_id "
+        "WHERE e.kind = ? AND coalesce(p.programme_status, '') != ?", [ps.ADMITTED, ps.PAUSED])]
+    open_stays = {pid: programme.in_hospital_since(db, pid) for pid in others}
+    open_stays = {pid: day for pid, day in open_stays.items() if day}
+    if open_stays:
+        people.update(_people(db, ids=list(open_stays)))
     events = _events(db, (ps.ADMITTED,))
     rows = []
     for pid, person in people.items():
         history = events.get(pid, [])
         admitted, note = (history[-1][0], history[-1][2]) if history else (None, "")
+        status = person["programme_status"]
+        label = ps.STATUS_LABELS[ps.PAUSED] if status == ps.PAUSED else ps.State(status, "x").label
         rows.append({**person, "admitted_date": _iso(admitted),
                      "days_in_hospital": (today - admitted).days if admitted else None,
-                     "admission_note": note})
+                     "admission_note": note, "stay_label": label})
     rows.sort(key=lambda r: (r["admitted_date"] or "", r["_order"]))
     return [_public(r) for r in rows]
 

@@ -26,6 +26,39 @@ def events(db, patient_id: int) -> list[dict]:
         [patient_id]))
 
 
+def state(db, patient_id: int, on: str | None = None) -> ps.State:
+    """The patient's state folded from his history — status and any open stay in hospital — as
+    it stands now, or as it stood on ``on`` (events dated that day count)."""
+    history = [ps.Event(e["kind"], e["date"], e["reason"]) for e in db.query(
+        "SELECT kind, date, reason FROM status_events WHERE patient_id = ? ORDER BY date, id",
+        [patient_id])]
+    if not history:  # a record written without events (built by hand): trust the cache
+        return ps.State(status(db, patient_id))
+    try:
+        return ps.fold_state(history, on)
+    except ps.TransitionError as exc:
+        raise StorageError(f"状态记录不一致：{exc.message}") from None
+
+
+def in_hospital_since(db, patient_id: int, on: str | None = None) -> str | None:
+    """The admission date of the stay open now (or on ``on``), else None."""
+    return state(db, patient_id, on).admitted_on
+
+
+def open_stays(db) -> list[dict]:
+    """Every patient in hospital now with the admission date, whatever his place — the paused
+    ones and those not (yet) enrolled — as the work list shows them."""
+    out = []
+    for row in db.query(
+            "SELECT DISTINCT p.id, p.name, p.id_number, p.town, p.programme_status, p.approved_date "
+            "FROM patients p JOIN status_events e ON e.patient_id = p.id WHERE e.kind = ? ORDER BY p.name",
+            [ps.ADMITTED]):
+        admitted = in_hospital_since(db, row["id"])
+        if admitted:
+            out.append(dict(row, admitted_on=admitted))
+    return out
+
+
 def _last_date(db, patient_id: int) -> str | None:
     row = db.execute("SELECT max(date) FROM status_events WHERE patient_id = ?", [patient_id]).fetchone()
     return row[0]
@@ -39,9 +72,9 @@ def record_event(db, patient_id: int, kind: str, date: str, reason: str | None =
     except ValueError:
         raise StorageError(f"日期“{date}”不是有效日期，请写作 2026-01-05") from None
     with db.atomic():
-        current = status(db, patient_id)
+        before = state(db, patient_id)
         try:
-            after = ps.check(current, kind)
+            after = ps.step(before, kind, date).status
         except ps.TransitionError as exc:
             raise StorageError(exc.message) from None
         last = _last_date(db, patient_id)
@@ -57,7 +90,8 @@ def record_event(db, patient_id: int, kind: str, date: str, reason: str | None =
         if kind == ps.APPROVED:
             changes["approved_date"] = date
         db["patients"].update(patient_id, changes)
-        label = ps.KIND_LABELS[kind] + (f"（{ps.LEAVE_REASONS[reason]}）" if kind == ps.LEAVE else "")
+        label = ps.event_label(kind, before.status) + (
+            f"（{ps.LEAVE_REASONS[reason]}）" if kind == ps.LEAVE else "")
         audit.record(db, audit.UPDATE, "patient", patient_id, f"{label}：{date}",
                      detail={"event_id": event_id, "note": note} if note else {"event_id": event_id},
                      user=user)
@@ -77,20 +111,49 @@ def places_summary(db) -> dict:
 
 
 def waiting_list(db) -> list[dict]:
-    """Approved patients waiting for a place, first approved first."""
-    return list(db.query(
+    """Approved patients waiting for a place, first approved first. A waiting patient in
+    hospital keeps his order; ``admitted_on`` says since when he is in hospital (else None)."""
+    rows = list(db.query(
         "SELECT id, name, id_number, town, approved_date FROM patients WHERE programme_status = ? "
         "ORDER BY approved_date, id", [ps.WAITING]))
+    for position, row in enumerate(rows, start=1):
+        row["position"] = position
+        row["admitted_on"] = in_hospital_since(db, row["id"])
+    return rows
 
 
 def next_in_line(db) -> dict | None:
-    rows = waiting_list(db)
-    return rows[0] if rows else None
+    """The first waiting patient at home — the one a free place goes to. Those ahead of him who
+    are in hospital are named in ``skipped`` (each with ``admitted_on``), so the offer can say
+    who was passed over and why."""
+    skipped = []
+    for row in waiting_list(db):
+        if row["admitted_on"]:
+            skipped.append(row)
+            continue
+        return dict(row, skipped=skipped)
+    return None
+
+
+def offer_text(first: dict) -> str:
+    """The question asked when a place is free: who is proposed, and who was passed over."""
+    place = "第一位" if first["position"] == 1 else f"第 {first['position']} 位"
+    text = f"是否将候补{place} {first['name']} 纳入？"
+    if first.get("skipped"):
+        text += "\n" + "；".join(f"候补第 {s['position']} 位 {s['name']} 自 {s['admitted_on']} 起住院治疗，"
+                                 "出院后方可纳入，本次跳过" for s in first["skipped"])
+    return text
 
 
 def enrol(db, patient_id: int, date: str, user: dict | None = None) -> dict:
-    """Give a waiting patient a free place and issue the rescue card, together."""
+    """Give a waiting patient a free place and issue the rescue card, together. A patient in
+    hospital is not "居家" and can't be given a place until discharge; the place goes to the
+    next waiting patient at home."""
     with db.atomic():
+        admitted = in_hospital_since(db, patient_id)
+        if admitted and status(db, patient_id) == ps.WAITING:
+            name = db["patients"].get(patient_id)["name"]
+            raise StorageError(f"{name} 自 {admitted} 起住院治疗，出院后方可纳入免费服药；名额可给下一位居家的候补患者")
         if places_summary(db)["free"] <= 0:
             raise StorageError(f"名额已满（共 {settings.get(db, 'places')} 个），患者留在候补名单")
         first = next_in_line(db)
@@ -105,7 +168,8 @@ def approve(db, patient_id: int, date: str, application_id: int, user: dict | No
     """Final approval: enrolled at once while a place is free, otherwise onto the waiting list."""
     with db.atomic():
         record_event(db, patient_id, ps.APPROVED, date, user=user, application_id=application_id)
-        if places_summary(db)["free"] > 0 and next_in_line(db)["id"] == patient_id:
+        first = next_in_line(db)
+        if places_summary(db)["free"] > 0 and first is not None and first["id"] == patient_id:
             enrol(db, patient_id, date, user)
             return ps.ENROLLED
     return ps.WAITING

@@ -246,3 +246,13 @@ def m007_quarters(db):
         foreign_keys=[("quarter", "quarters", "quarter"), ("user_id", "users", "id")],
     )
     db["quarter_events"].create_index(["quarter"])
+
+
+@MIGRATIONS()
+def m008_card_void_date(db):
+    """The day a rescue card was voided on leaving, so "was this card valid on that day?" can be
+    answered for a back-dated collection. Cards voided before this column existed carry the date
+    in their reason, "退出项目（2026-07-01）"."""
+    db["rescue_cards"].add_column("void_date", str)
+    db.execute("UPDATE rescue_cards SET void_date = substr(void_reason, 6, 10) "
+               "WHERE status = 'void' AND void_reason LIKE '退出项目（____-__-__）'")

@@ -112,3 +112,20 @@ def test_register_is_filled_by_the_user_on_the_given_day(fresh_db, user):
     assert (job.clinic_name, job.filled_by, job.filled_date) == ("油溪（中心）卫生院", "李精防",
                                                                  dt.date(2026, 11, 22))
     assert [r["name"] for r in job.rows] == ["刘一", "刘二"]
+
+
+def test_the_printed_checklist_says_not_applicable_for_proof_of_poverty_never_a_tick(fresh_db, tmp_path):
+    from clinic_app.documents.layout import CHECKED_MARK, UNCHECKED_MARK
+    from clinic_app.domain.applications import DOCUMENTS
+    from clinic_app.storage import applications
+
+    pid = add_patient(fresh_db, name="周小梅")  # police-managed, not poor
+    docs = {key: {"original_seen": True, "copy_received": True, "note": ""} for key, _ in DOCUMENTS}
+    docs["poverty"] = {"original_seen": True, "copy_received": True, "note": ""}  # ticked by mistake
+    applications.create(fresh_db, pid, "2026-11-10", docs)
+    out = jobs.print_application(fresh_db, pid, tmp_path / "form.pdf")
+    checklist = flat(pages_text(out)[1])
+    assert checklist.count("不适用") == 2  # 原件已核 and 复印件已收 of ⑥
+    assert checklist.count(CHECKED_MARK) == 10 and checklist.count(UNCHECKED_MARK) == 0
+    poverty = flat(dict(DOCUMENTS)["poverty"])
+    assert checklist.index("不适用") > checklist.index(poverty)

@@ -78,3 +78,11 @@ def test_a_disorder_outside_the_six_is_not_covered():
     result = assess(patient(police_managed=True, diagnosis="抑郁症"), ON)
     assert not result.eligible
     assert any("6种严重精神障碍" in m for m in result.missing)
+
+
+def test_an_open_stay_fails_at_home_naming_the_admission_date():
+    result = assess(patient(police_managed=True), ON, admitted_on="2026-10-01")
+    at_home = next(c for c in result.base if c.key == "at_home")
+    assert not at_home.held and not result.eligible
+    assert at_home.detail == "自 2026-10-01 起住院治疗，出院后方可申请"
+    assert "居家（未住院）：自 2026-10-01 起住院治疗，出院后方可申请" in result.missing

@@ -207,6 +207,19 @@ def test_demo_programme_history_folds_into_each_stored_status_and_fills_the_plac
     assert summary["occupied"] <= summary["places"]
 
 
+def test_demo_enrolled_patients_have_a_signed_agreement_dated_after_enrolment_and_not_in_the_future(demo_db):
+    from clinic_app.domain import programme_status as ps
+    from clinic_app.storage import agreements, clock, programme
+
+    db, _ = demo_db
+    enrolled = [pid for (pid,) in db.execute("SELECT id FROM patients WHERE programme_status = ?", [ps.ENROLLED])]
+    assert enrolled
+    for pid in enrolled:
+        signed = agreements.latest(db, pid)
+        assert signed is not None and signed["signed_date"] <= clock.today().isoformat()
+        assert signed["signed_date"] >= agreements.earliest_signing(db, pid)[0]
+
+
 def test_demo_months_write_dispensing_that_follows_the_rules_and_verifies(fresh_db):
     from clinic_app.storage import dispensing
 

@@ -67,7 +67,7 @@ def test_an_enrolled_patient_with_agreement_and_card_may_collect(world):
 
 def test_a_patient_in_hospital_may_not_collect_until_discharged(world):
     programme.admit(world.db, world.patient_id, "2026-11-20")
-    reason = "张三 住院治疗中，暂停领药（出院后恢复）"
+    reason = "2026-11-20：张三 住院治疗中（2026-11-20 入院），暂停领药（出院后恢复）"
     assert disp.refusal(world.db, world.patient_id, DAY) == reason
     assert reason in refused(world, three_months(world))
     programme.discharge(world.db, world.patient_id, "2026-11-20")
@@ -76,25 +76,25 @@ def test_a_patient_in_hospital_may_not_collect_until_discharged(world):
 
 def test_a_patient_who_left_may_not_collect(world):
     programme.leave(world.db, world.patient_id, "2026-11-20", "moved")
-    reason = "张三 已退出免费服药项目"
+    reason = "2026-11-20：张三 已退出免费服药项目（2026-11-20 退出）"
     assert disp.refusal(world.db, world.patient_id, DAY) == reason
     assert reason in refused(world, three_months(world))
 
 
 def test_a_patient_not_enrolled_may_not_collect(world):
     pid = add_patient(world.db, name="李四")
-    assert disp.refusal(world.db, pid, DAY) == "李四 尚未纳入免费服药项目（未纳入）"
+    assert disp.refusal(world.db, pid, DAY) == "2026-11-20：李四 尚未纳入免费服药项目（未纳入）"
     with pytest.raises(StorageError, match="李四 尚未纳入免费服药项目"):
         world.dispense(DAY, three_months(world), patient_id=pid)
 
 
 def test_without_an_agreement_or_with_an_expired_one_the_patient_may_not_collect(world):
     pid = add_patient(world.db, name="王五")
-    approve(world.db, pid)
-    assert disp.refusal(world.db, pid, DAY) == "王五 尚未签订服务协议"
+    approve(world.db, pid, "2025-10-10", "2025-10-13", "2025-10-20")  # enrolled a year before
+    assert disp.refusal(world.db, pid, DAY) == "2026-11-20：王五 尚未签订服务协议"
     agreements.sign(world.db, pid, "youxi", "2025-11-01")
     assert disp.refusal(world.db, pid, "2026-10-31") is None
-    reason = "王五 的服务协议已于 2026-10-31 到期，请先续签"
+    reason = "2026-11-20：王五 的服务协议已于 2026-10-31 到期，请先续签"
     assert disp.refusal(world.db, pid, DAY) == reason
     with pytest.raises(StorageError, match=reason):
         world.dispense(DAY, three_months(world), patient_id=pid)
@@ -102,8 +102,8 @@ def test_without_an_agreement_or_with_an_expired_one_the_patient_may_not_collect
 
 def test_a_lost_card_not_yet_reissued_stops_collection(world):
     cards.report_lost(world.db, world.patient_id, "2026-11-20")
-    reason = "张三 的救助卡已挂失，补发新卡后才能领药"
-    assert disp.refusal(world.db, world.patient_id, DAY) == reason
+    reason = "2026-11-20：张三 的救助卡已于 2026-11-20 挂失，补发新卡后才能领药"
+    assert disp.refusal(world.db, world.patient_id, DAY).startswith(reason)
     assert reason in refused(world, three_months(world))
     new = cards.reissue(world.db, world.patient_id, "2026-11-20")
     entry = world.dispense(DAY, three_months(world))

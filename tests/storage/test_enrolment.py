@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from clinic_app.domain import programme_status as ps
-from clinic_app.storage import agreements, applications, audit, cards, patients, programme, settings
+from clinic_app.storage import agreements, applications, audit, cards, clock, patients, programme, settings
 from clinic_app.storage.errors import StorageError
 from tests.enrolment_data import add_patient, approve, eligible_values, full_documents
 
@@ -130,13 +130,14 @@ def test_failed_annual_review_means_leaving_as_no_longer_eligible(fresh_db):
     assert events[-1]["kind"] == ps.LEAVE and events[-1]["reason"] == "ineligible"
 
 
-def test_agreement_runs_one_year_and_renewal_needs_a_passed_annual_review(fresh_db):
+def test_agreement_runs_one_year_and_renewal_needs_a_passed_annual_review(fresh_db, monkeypatch):
     pid = add_patient(fresh_db)
     approve(fresh_db, pid)
     first = agreements.sign(fresh_db, pid, "youxi", "2026-11-20")
     assert first["valid_until"] == "2027-11-19"
     with pytest.raises(StorageError, match="续签"):
         agreements.sign(fresh_db, pid, "youxi", "2026-11-21")
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2027, 11, 15))  # a signing is never future-dated
     with pytest.raises(StorageError, match="年度资格审核"):
         agreements.renew(fresh_db, pid, "youxi", "2027-11-10")
     programme.annual_review(fresh_db, pid, "2027-11-01", still_eligible=True)
@@ -154,7 +155,7 @@ def test_agreement_only_with_a_clinic_of_attachment_6(fresh_db):
 
 def test_agreements_expiring_within_30_days_are_listed(fresh_db):
     pid = add_patient(fresh_db)
-    approve(fresh_db, pid)
+    approve(fresh_db, pid, "2025-12-10", "2025-12-11", "2025-12-15")  # signed after enrolment
     agreements.sign(fresh_db, pid, "youxi", "2026-01-05")  # valid until 2027-01-04
     assert [a["patient_id"] for a in agreements.expiring(fresh_db, "2026-12-10", 30)] == [pid]
     assert agreements.expiring(fresh_db, "2026-11-01", 30) == []
@@ -227,3 +228,77 @@ def test_application_day_is_the_10th_or_the_next_working_day(fresh_db):
     assert applications.application_day(fresh_db, dt.date(2026, 11, 3)) == dt.date(2026, 11, 10)
     # 10 January 2026 is a Saturday: the next working day is Monday 12 January
     assert applications.application_day(fresh_db, dt.date(2026, 1, 20)) == dt.date(2026, 1, 12)
+
+
+# --- documents asked for by what the patient claims (五、(一)2) ---------------------------------
+
+def _all_but_poverty() -> dict:
+    docs = full_documents()
+    docs["poverty"] = {"original_seen": False, "copy_received": False, "note": ""}
+    return docs
+
+
+def test_a_police_managed_patient_not_poor_passes_the_initial_review_without_proof_of_poverty(fresh_db):
+    pid = add_patient(fresh_db)  # police-managed, not poor
+    assert applications.document_requirements(fresh_db, pid)["poverty"] == "not_applicable"
+    app = applications.create(fresh_db, pid, "2026-11-10", _all_but_poverty())
+    done = applications.record_initial_review(fresh_db, app["id"], "passed", "李精防", "2026-11-12")
+    assert done["state"] == "awaiting_final"
+    assert done["documents"]["poverty"]["original_seen"] is False  # no false tick
+
+
+def test_a_poor_patient_without_proof_of_poverty_is_refused_at_the_initial_review(fresh_db):
+    pid = add_patient(fresh_db, police_managed=False, poverty_statuses=["低保户"])
+    assert applications.document_requirements(fresh_db, pid)["poverty"] == "required"
+    app = applications.create(fresh_db, pid, "2026-11-10", _all_but_poverty())
+    with pytest.raises(StorageError, match="材料不齐，不能通过初审：\n贫困证明"):
+        applications.record_initial_review(fresh_db, app["id"], "passed", "李精防", "2026-11-12")
+
+
+# --- printing the agreement is not signing it ---------------------------------------------------
+
+def test_printing_a_copy_to_sign_records_no_agreement_and_is_audited_as_a_print(fresh_db, tmp_path):
+    from clinic_app.documents import jobs
+
+    pid = add_patient(fresh_db, name="孙小兰")
+    approve(fresh_db, pid)
+    jobs.print_agreement(fresh_db, pid, tmp_path / "a.pdf", clinic_code="baisha", planned=dt.date(2026, 11, 20))
+    assert agreements.latest(fresh_db, pid) is None
+    row = audit.recent(fresh_db, 1)[0]
+    assert (row["action"], row["entity"]) == (audit.PRINT, "agreement")
+    assert row["summary"] == ("打印服务协议（待签字，未登记为已签订）：孙小兰（白沙（中心）卫生院，"
+                              "拟 2026-11-20 签字，一式两份）")
+
+
+def test_a_copy_to_sign_is_refused_for_a_patient_not_approved_or_a_clinic_not_of_attachment_6(fresh_db, tmp_path):
+    from clinic_app.documents import jobs
+
+    pid = add_patient(fresh_db, name="孙小兰")
+    with pytest.raises(StorageError, match="复审通过（在册或候补）的患者才能签订协议"):
+        jobs.print_agreement(fresh_db, pid, tmp_path / "a.pdf", clinic_code="youxi")
+    approve(fresh_db, pid)
+    with pytest.raises(StorageError, match="附件6"):
+        jobs.print_agreement(fresh_db, pid, tmp_path / "a.pdf", clinic_code="nowhere")
+    assert not (tmp_path / "a.pdf").exists()
+
+
+@pytest.mark.parametrize("signed, message", [
+    ("2999-01-01", "签字日期不能晚于今天"), ("2026-11-18", "签字日期不能早于纳入免费服药日期（2026-11-19）"),
+    ("2026-02-30", "不是有效日期")])
+def test_the_signing_date_is_not_in_the_future_nor_before_enrolment(fresh_db, signed, message):
+    pid = add_patient(fresh_db)
+    approve(fresh_db, pid)  # enrolled 2026-11-19
+    with pytest.raises(StorageError, match=message):
+        agreements.record_signed(fresh_db, pid, "youxi", signed)
+    assert agreements.latest(fresh_db, pid) is None
+    row = agreements.record_signed(fresh_db, pid, "youxi", "2026-11-19")  # the day of enrolment
+    assert row["valid_until"] == "2027-11-18"
+
+
+def test_a_waiting_patient_signs_not_before_his_approval(fresh_db):
+    settings.put(fresh_db, "places", 0)
+    pid = add_patient(fresh_db)
+    assert approve(fresh_db, pid)["outcome"] == ps.WAITING
+    with pytest.raises(StorageError, match="签字日期不能早于复审通过日期（2026-11-19）"):
+        agreements.record_signed(fresh_db, pid, "youxi", "2026-11-18")
+    assert agreements.record_signed(fresh_db, pid, "youxi", "2026-11-19")["signed_date"] == "2026-11-19"

@@ -204,11 +204,26 @@ def test_a_patient_who_may_not_collect_gets_a_banner_and_nothing_can_be_typed(qt
     programme.admit(world.db, world.patient_id, "2026-11-20")
     dialog = open_dialog(qtbot, officer_session, world.patient_id)
     assert dialog.banner.isVisible()
-    assert dialog.banner.text() == "不能领药：张三 住院治疗中，暂停领药（出院后恢复）"
+    assert dialog.banner.text() == "不能领药：2026-11-20：张三 住院治疗中（2026-11-20 入院），暂停领药（出院后恢复）"
     assert not dialog.next_button.isEnabled()
     assert not dialog.add_button.isEnabled() and not dialog.costs.insurance.isEnabled()
     assert not dialog.table.rows[0].packs.isEnabled() and not dialog.table.rows[0].spec.isEnabled()
     assert not dialog.next_step()
+
+
+def test_a_back_dated_collection_on_a_day_in_hospital_is_refused_in_the_dialog(qtbot, world, officer_session):
+    programme.admit(world.db, world.patient_id, "2026-12-01", "派出所送治")
+    programme.discharge(world.db, world.patient_id, "2026-12-10")
+    dialog = open_dialog(qtbot, officer_session, world.patient_id)
+    prescribe_three_months(dialog, world)
+    assert not dialog.banner.isVisible() and dialog.next_button.isEnabled()
+    dialog.date.setText("2026-12-05")  # entered later, dated on a day he was in hospital
+    assert dialog.banner.isVisible()
+    assert dialog.banner.text() == "不能领药：2026-12-05：张三 住院治疗中（2026-12-01 入院），暂停领药（出院后恢复）"
+    assert not dialog.next_button.isEnabled() and not dialog.next_step()
+    assert dialog.date.isEnabled()  # the day can be corrected
+    dialog.date.setText("2026-12-10")  # discharged that day: may collect
+    assert not dialog.banner.isVisible() and dialog.next_button.isEnabled()
 
 
 def test_the_monthly_cap_refusal_shows_the_amounts(qtbot, world, officer_session):

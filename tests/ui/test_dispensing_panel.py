@@ -63,9 +63,10 @@ def test_officers_and_admins_dispense_psychiatrists_and_readers_do_not(qtbot, se
 def test_a_refusal_disables_dispensing_with_its_reason(qtbot, world, officer_session):
     cards.report_lost(world.db, world.patient_id, DAY)
     panel = make_panel(qtbot, officer_session, world.patient_id)
-    assert "不能领药：张三 的救助卡已挂失，补发新卡后才能领药" in panel.status.text()
+    assert "不能领药：2026-12-31：张三 的救助卡已于 2026-11-20 挂失，补发新卡后才能领药" in panel.status.text()
     assert not panel.buttons["dispense"].isEnabled()
-    assert panel.buttons["dispense"].toolTip() == "不能领药：张三 的救助卡已挂失，补发新卡后才能领药"
+    assert panel.buttons["dispense"].toolTip() == (
+        "不能领药：2026-12-31：张三 的救助卡已于 2026-11-20 挂失，补发新卡后才能领药（挂失期间费用由患者自负）")
 
 
 def test_void_and_reentry_through_the_dialogs_are_both_shown(qtbot, world, officer_session):

@@ -27,6 +27,15 @@ def enrolled(qtbot, session, make_patient):
     return panel
 
 
+@pytest.fixture
+def enrolled_2025(qtbot, session, make_patient):
+    """Enrolled on 2025-03-18: an agreement is never signed before the enrolment."""
+    pid = eligible(make_patient, "张三", "19800101", "123")
+    panel = Panel(qtbot, session, pid)
+    through_approval(panel, "2025-03-10", "2025-03-12", "2025-03-13", "2025-03-18")
+    return panel
+
+
 def sign_on(date: str, clinic: str | None = None):
     def fill(dialog):
         if clinic:
@@ -35,8 +44,8 @@ def sign_on(date: str, clinic: str | None = None):
     return fill
 
 
-def test_renewal_needs_a_passed_annual_review(enrolled, session):
-    panel = enrolled
+def test_renewal_needs_a_passed_annual_review(enrolled_2025, session):
+    panel = enrolled_2025
     panel.act("agreement", sign_on("2025-11-25", "jingshenkangfuyuan"))
     text = panel.widget.agreement.text()
     assert "定点医院：江津区精神康复院" in text
@@ -59,9 +68,58 @@ def test_renewal_needs_a_passed_annual_review(enrolled, session):
     assert [r[3] for r in table_text(panel.widget.agreements_table)] == ["签订", "续签"]
 
 
-def test_expired_agreement_is_marked(enrolled):
-    enrolled.act("agreement", sign_on("2025-03-20"))
-    assert "有效期至 2026-03-19（已过期）" in enrolled.widget.agreement.text()
+def test_expired_agreement_is_marked(enrolled_2025):
+    enrolled_2025.act("agreement", sign_on("2025-03-20"))
+    assert "有效期至 2026-03-19（已过期）" in enrolled_2025.widget.agreement.text()
+
+
+# --- printing the agreement is not signing it ---------------------------------------------------
+
+def test_printing_the_agreement_records_nothing_and_cancelling_leaves_nothing(qtbot, enrolled, session, tmp_path):
+    pid = enrolled.widget.patient_id
+    dialog = enrolled.act("agreement", sign_on("2026-11-20"), confirm=False)
+    assert dialog.ok_button.text() == "双方已签字"
+    out = tmp_path / "待签字.pdf"
+    dialog._save_path = lambda: str(out)
+    dialog.print_agreement()
+    qtbot.waitUntil(lambda: dialog.printed_path is not None, timeout=30000)
+    assert out.exists() and agreements.latest(session.db, pid) is None
+    assert "尚未登记为已签订" in dialog.print_state.text()
+    row = audit.recent(session.db, 1)[0]
+    assert (row["action"], row["entity"]) == (audit.PRINT, "agreement")
+    assert row["summary"].startswith("打印服务协议（待签字，未登记为已签订）：张三")
+    dialog.reject()  # the patient refused to sign
+    assert agreements.latest(session.db, pid) is None
+    enrolled.widget.reload()
+    assert "尚未签订服务协议" in enrolled.widget.agreement.text()
+    assert "print_agreement" not in enrolled.enabled()
+
+
+def test_the_signing_date_may_not_be_in_the_future_nor_before_enrolment(enrolled, session):
+    pid = enrolled.widget.patient_id
+    dialog = enrolled.act("agreement", sign_on("2026-11-21"))  # today is 2026-11-20
+    assert not dialog.accepted_ok
+    assert dialog.error_text("signed") == "签字日期不能晚于今天：双方签字后再登记"
+    dialog.signed.setText("2026-03-17")
+    dialog.accept()
+    assert dialog.error_text("signed") == "签字日期不能早于纳入免费服药日期（2026-03-18）"
+    dialog.signed.setText("2026-03-18")
+    dialog.accept()
+    assert dialog.accepted_ok
+    assert agreements.latest(session.db, pid)["signed_date"] == "2026-03-18"
+
+
+def test_reprinting_a_signed_agreement_is_audited_as_a_reprint(qtbot, enrolled, session, tmp_path):
+    enrolled.act("agreement", sign_on("2026-11-20"))
+    dialog = enrolled.act("print_agreement", confirm=False)
+    assert dialog.print_button.text() == "补打协议（一式两份）"
+    out = tmp_path / "补打.pdf"
+    dialog._save_path = lambda: str(out)
+    dialog.print_agreement()
+    qtbot.waitUntil(lambda: dialog.printed_path is not None, timeout=30000)
+    row = audit.recent(session.db, 1)[0]
+    assert row["action"] == audit.PRINT and row["summary"] == "补打服务协议：张三（2026-11-20 签订，一式两份）"
+    assert len(agreements.history(session.db, enrolled.widget.patient_id)) == 1
 
 
 def test_lost_card_is_void_and_a_new_number_issued(enrolled, session):

@@ -30,7 +30,7 @@ def test_whole_main_path(qtbot, session, make_patient, tmp_path):
     assert "✔ 公安机关列管：已列管" in text and "✘ 贫困" in text and "✘ 无监护或弱监护" in text
     assert "尚缺" not in text
     assert w.status.text().startswith("未纳入")
-    assert panel.enabled() == {"apply", "risk", "flag"}
+    assert panel.enabled() == {"apply", "admit", "risk", "flag"}  # a stay is recorded whatever the place
 
     # 受理申请: the schedule follows the received date
     dialog = panel.act("apply", application("2026-03-10"), confirm=False)
@@ -77,16 +77,18 @@ def test_whole_main_path(qtbot, session, make_patient, tmp_path):
     dialog = panel.act("agreement", sign, confirm=False)
     out = tmp_path / "协议.pdf"
     dialog._save_path = lambda: str(out)
-    dialog.print_agreement()  # an unsaved agreement is signed first
-    assert agreements.latest(session.db, zhang)["valid_until"] == "2027-03-19"
+    dialog.print_agreement()  # printing is not signing: a copy to sign, nothing recorded
     qtbot.waitUntil(lambda: dialog.printed_path is not None, timeout=30000)
+    assert agreements.latest(session.db, zhang) is None
     assert out.exists()
     pdf_text = "".join(page.extract_text() for page in PdfReader(str(out)).pages)
     assert "张三" in pdf_text
     printed = audit.recent(session.db, entity="agreement")
     assert printed[0]["action"] == audit.PRINT and printed[0]["username"] == "tester"
-    assert printed[0]["summary"].startswith("打印服务协议")
-    dialog.accept()
+    assert printed[0]["summary"].startswith("打印服务协议（待签字，未登记为已签订）")
+    assert dialog.ok_button.text() == "双方已签字"
+    dialog.accept()  # both parties signed on paper
+    assert agreements.latest(session.db, zhang)["valid_until"] == "2027-03-19"
     w.reload()
     assert "签订 2026-03-20　有效期至 2027-03-19" in w.agreement.text()
     assert w.buttons["agreement"].text() == "续签…"

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 
 from clinic_app.domain import programme_status as ps
+from clinic_app.domain.applications import DOCUMENTS
 from clinic_app.storage import applications, programme, settings
 
 from .conftest import make_id
-from .enrolment_support import (Panel, application, eligible, final, fix_today, initial, send,
+from .enrolment_support import (Panel, application, dated, eligible, final, fix_today, initial, send,
                                 through_approval)
 
 
@@ -185,3 +186,98 @@ def test_date_field_steps_with_the_arrow_keys(qtbot, session, make_patient):
     qtbot.keyClick(dialog.received, Qt.Key_Down)
     assert dialog.received.text() == "2026-03-09"
     assert "初审截止 2026-03-16" in dialog.schedule.text()
+
+
+def test_a_patient_not_enrolled_admitted_shows_not_at_home_and_the_application_is_refused(
+        qtbot, session, make_patient):
+    pid = eligible(make_patient, "住院甲", "19800101", "123")
+    panel = Panel(qtbot, session, pid)
+    assert "admit" in panel.enabled() and "discharge" not in panel.enabled()
+    dialog = panel.act("admit", dated("2026-10-01", "区精神卫生中心住院"))
+    assert dialog.windowTitle() == "住院：住院甲"
+    assert programme.in_hospital_since(session.db, pid) == "2026-10-01"
+    text = panel.widget.eligibility.text()
+    assert "✘ 居家（未住院）：自 2026-10-01 起住院治疗，出院后方可申请" in text
+    assert "自 2026-10-01 起住院治疗，出院后方可申请" in panel.widget.status.text()
+    assert {"discharge", "apply"} <= panel.enabled() and "admit" not in panel.enabled()
+
+    dialog = panel.act("apply", application("2026-11-02"))
+    assert not dialog.accepted_ok
+    assert "居家（未住院）：自 2026-10-01 起住院治疗，出院后方可申请" in dialog.error_text("eligibility")
+    assert applications.for_patient(session.db, pid) == []
+
+    panel.act("discharge", dated("2026-11-05", "病情稳定出院"))
+    assert "✔ 居家（未住院）" in panel.widget.eligibility.text()
+    panel.act("apply", application("2026-11-10"))
+    assert applications.latest(session.db, pid)["state"] == "submitted"
+
+
+def test_a_place_freed_is_offered_to_the_next_at_home_saying_who_was_skipped(qtbot, session, make_patient):
+    settings.put(session.db, "places", 1)
+    first = Panel(qtbot, session, eligible(make_patient, "吴一", "19800101", "123"))
+    through_approval(first)
+    second_id = eligible(make_patient, "郑二", "19810101", "135")
+    second = Panel(qtbot, session, second_id)
+    through_approval(second, "2026-04-10", "2026-04-13", "2026-04-14", "2026-04-20")
+    third_id = eligible(make_patient, "王三", "19820101", "146")
+    third = Panel(qtbot, session, third_id)
+    through_approval(third, "2026-05-11", "2026-05-12", "2026-05-13", "2026-05-20")
+    second.widget.reload()
+    second.act("admit", dated("2026-06-01"))
+    assert programme.status(session.db, second_id) == ps.WAITING
+    assert "自 2026-06-01 起住院治疗，出院后方可纳入" in second.widget.status.text()
+
+    first.widget.reload()
+    first.act("leave", lambda d: (d.date.setText("2026-07-01"), d.choose_reason("moved")))
+    assert first.asked == ["是否将候补第 2 位 王三 纳入？\n"
+                           "候补第 1 位 郑二 自 2026-06-01 起住院治疗，出院后方可纳入，本次跳过"]
+    assert programme.status(session.db, third_id) == ps.ENROLLED
+    assert programme.status(session.db, second_id) == ps.WAITING
+
+
+def test_proof_of_poverty_is_not_applicable_for_a_patient_not_poor_and_required_of_a_poor_one(
+        qtbot, session, make_patient):
+    police = Panel(qtbot, session, eligible(make_patient, "公安甲", "19800101", "123"))
+    dialog = police.act("apply", application("2026-03-10"))  # ticks every document it can
+    assert dialog.accepted_ok
+    stored = applications.latest(session.db, police.widget.patient_id)
+    assert stored["documents"]["poverty"]["original_seen"] is False  # never a false tick
+    dialog = police.act("initial", initial("2026-03-11"), confirm=False)
+    row = [key for key, _ in DOCUMENTS].index("poverty")
+    assert dialog.documents.item(row, 0).text().endswith("（不适用）")
+    assert not dialog.documents.boxes["poverty"][0].isEnabled()
+    assert dialog.documents_state.text() == "材料齐全"
+    dialog.accept()
+    assert dialog.accepted_ok
+
+    poor_id = eligible(make_patient, "低保乙", "19810101", "135", police_managed=False,
+                       poverty_statuses=["低保户"])
+    poor = Panel(qtbot, session, poor_id)
+    def all_but_poverty(dialog):
+        application("2026-03-10")(dialog)
+        dialog.documents.tick("poverty", original=False, copy=False)
+    poor.act("apply", all_but_poverty)
+    dialog = poor.act("initial", initial("2026-03-11"))
+    assert not dialog.accepted_ok
+    assert dialog.error_text("documents").startswith("材料不齐，不能通过初审：")
+    assert "贫困证明" in dialog.error_text("documents")
+
+
+def test_a_waiting_patient_discharged_is_offered_the_free_place(qtbot, session, make_patient):
+    settings.put(session.db, "places", 1)
+    first = Panel(qtbot, session, eligible(make_patient, "吴一", "19800101", "123"))
+    through_approval(first)
+    waiting_id = eligible(make_patient, "郑二", "19810101", "135")
+    waiting = Panel(qtbot, session, waiting_id)
+    through_approval(waiting, "2026-04-10", "2026-04-13", "2026-04-14", "2026-04-20")
+    waiting.widget.reload()
+    waiting.act("admit", dated("2026-06-01"))
+    first.widget.reload()
+    first.act("leave", lambda d: (d.date.setText("2026-07-01"), d.choose_reason("moved")))
+    assert first.asked == []  # no one waiting at home
+    waiting.widget.reload()
+    assert "enrol" not in waiting.enabled()
+    assert waiting.widget.buttons["enrol"].toolTip() == "自 2026-06-01 起住院治疗，出院后方可纳入"
+    waiting.act("discharge", dated("2026-07-10"))
+    assert waiting.asked == ["是否将候补第一位 郑二 纳入？"]
+    assert programme.status(session.db, waiting_id) == ps.ENROLLED

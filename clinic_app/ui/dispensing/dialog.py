@@ -236,7 +236,8 @@ class DispensingDialog(QDialog):
                           "没有启用的精神科医师账户：请管理员在“账户管理”中添加")
         allowed = self.refusal_text is None
         self.table.set_enabled(allowed)
-        for widget in (self.add_button, self.date, self.psychiatrist, self.appointment):
+        # the date stays open: the refusal is decided for the day typed (a back-dated entry)
+        for widget in (self.add_button, self.psychiatrist, self.appointment):
             widget.setEnabled(allowed)
         self.costs.set_enabled(allowed)
         self.next_button.setEnabled(bool(allowed and self.quote is not None and self.quote.ok

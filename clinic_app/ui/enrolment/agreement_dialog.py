@@ -1,4 +1,5 @@
-"""The service agreement (Attachment 7): choose the designated clinic, sign or renew, print two copies."""
+"""The service agreement (Attachment 7): choose the designated clinic, print two copies to sign on
+paper, and record the agreement only when staff confirm 双方已签字 with the signing date."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QPushButton
 from ...documents import jobs
 from ...domain import agreement_terms
 from ...storage import agreements, clock, patients, reference
+from ...storage.errors import StorageError
 from ..style import set_role
 from ..widgets import row_of
 from ..worker import run_in_background
@@ -15,11 +17,16 @@ from .common import ActionDialog, DateField, hint_label, stack
 SIGN, RENEW, VIEW = "sign", "renew", "view"
 TITLES = {SIGN: "签订服务协议", RENEW: "续签服务协议", VIEW: "服务协议"}
 PRINT_TEXT = "打印协议（一式两份）"
+REPRINT_TEXT = "补打协议（一式两份）"
+SIGNED_TEXT = "双方已签字"
+DRAFT_HINT = ("打印的协议供双方阅读、签字，打印不等于签订；双方在纸上签字后点“双方已签字”登记"
+              "（签字日期不晚于今天、不早于纳入日期）。患者不同意签字时点“取消”，不登记任何协议。")
 
 
 class AgreementDialog(ActionDialog):
     """``mode`` is ``sign`` (first agreement), ``renew`` (after a passed annual review) or ``view``
-    (print the newest agreement again). Printing an unsaved agreement saves it first."""
+    (print the newest agreement again, audited as 补打). In ``sign`` and ``renew`` printing makes
+    a copy to sign and records nothing; "双方已签字" records the agreement on the signing date."""
 
     ERROR_PLACES = (("续签前", "previous"), ("定点医院", "clinic"), ("日期", "signed"))
     printed = Signal(str)
@@ -32,7 +39,7 @@ class AgreementDialog(ActionDialog):
         self.printed_path: str | None = None
         self._job = None
         super().__init__(session, patient_id, f"{TITLES[mode]}：{self.patient['name']}", parent)
-        self.ok_button.setText({SIGN: "签订", RENEW: "续签", VIEW: "关闭"}[mode])
+        self.ok_button.setText({SIGN: SIGNED_TEXT, RENEW: SIGNED_TEXT, VIEW: "关闭"}[mode])
         previous = agreements.latest(self.db, patient_id)
 
         self.clinic = QComboBox()
@@ -46,14 +53,16 @@ class AgreementDialog(ActionDialog):
         self.add_row("clinic_hint", "", hint_label(
             "原则上选择患者档案所在基层卫生院；该院未设免费服药门诊的，可就近选择精神专科医院或设服药门诊的卫生院（附件6）"))
         signed = self.agreement["signed_date"] if self.agreement else clock.today()
-        self.signed = self.add_row("signed", "签订日期", DateField(signed))
+        self.signed = self.add_row("signed", "签字日期", DateField(signed))
         self.period = hint_label()
         self.period.setObjectName("period")
         self.add_row("period", "协议期限", self.period)
         if mode == RENEW and previous:
             self.add_row("previous", "上一份协议", hint_label(
                 f"{previous['signed_date']} 签订，有效期至 {previous['valid_until']}；续签前须年度资格审核通过"))
-        self.print_button = QPushButton(PRINT_TEXT)
+        if mode != VIEW:
+            self.add_row("draft_hint", "", hint_label(DRAFT_HINT))
+        self.print_button = QPushButton(REPRINT_TEXT if mode == VIEW else PRINT_TEXT)
         self.print_button.setObjectName("print_agreement")
         self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_agreement)
@@ -99,18 +108,29 @@ class AgreementDialog(ActionDialog):
         path, _ = QFileDialog.getSaveFileName(self, "保存服务协议（PDF）", default, "PDF 文件 (*.pdf)")
         return path
 
+    def _print_job(self):
+        """A reprint of the stored agreement, or a copy to sign with what is typed so far (a
+        refusal — a clinic not of Attachment 6, a patient who may not sign — shown at its field)."""
+        if self.agreement is not None:
+            return jobs.gather_agreement(self.db, self.patient_id)
+        try:
+            return jobs.gather_agreement_draft(self.db, self.patient_id, self.clinic.currentData(),
+                                               self.signed.date_or_none())
+        except StorageError as exc:
+            self.show_error(self.place_of(exc.message), exc.message)
+            return None
+
     def print_agreement(self) -> None:
+        """Print only: nothing is recorded as signed (the print is audited)."""
         self.clear_errors()
-        if self.agreement is None:
-            if not self.try_save():   # save() returns the stored agreement
-                return
-            self._lock()
+        job = self._print_job()
+        if job is None:
+            return
         path = self._save_path()
         if not path:
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        job = jobs.gather_agreement(self.db, self.patient_id)
         self.print_button.setEnabled(False)
         self._say("正在生成 PDF…", "hint")
         self._job = run_in_background(lambda: jobs.write_agreement(job, path),
@@ -120,7 +140,10 @@ class AgreementDialog(ActionDialog):
         jobs.record_agreement(self.db, job, self.session.user)
         self.printed_path = path
         self.print_button.setEnabled(True)
-        self._say(f"已保存：{path}（一式两份，双方各执一份）", "hint")
+        if job.draft:
+            self._say(f"已保存待签字协议：{path}（一式两份）。尚未登记为已签订：双方签字后请点“{SIGNED_TEXT}”", "warning")
+        else:
+            self._say(f"已补打：{path}（一式两份，双方各执一份）", "hint")
         self.printed.emit(path)
 
     def _print_failed(self, exc: Exception) -> None:

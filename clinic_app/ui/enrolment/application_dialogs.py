@@ -48,10 +48,13 @@ def outcome_text(db, patient_id: int) -> str:
 
 
 class DocumentsTable(QTableWidget):
-    """The six documents of 五、(一)3 with 原件已核 / 复印件已收 ticks and a note each."""
+    """The six documents of 五、(一)3 with 原件已核 / 复印件已收 ticks and a note each. A document
+    not asked of this applicant (``requirements``, decided in storage/domain) can't be ticked and
+    says 不适用; one handed in only when he has it says 如有."""
 
-    def __init__(self, checklist: dict | None = None, parent=None):
+    def __init__(self, checklist: dict | None = None, parent=None, requirements: dict | None = None):
         super().__init__(len(ap.DOCUMENTS), len(DOC_COLUMNS), parent)
+        self.requirements = requirements or ap.document_requirements()
         self.setObjectName("documents")
         self.setHorizontalHeaderLabels(list(DOC_COLUMNS))
         self.verticalHeader().setVisible(False)
@@ -67,7 +70,9 @@ class DocumentsTable(QTableWidget):
         self.setColumnWidth(3, 170)
         self.boxes: dict[str, tuple[QCheckBox, QCheckBox, QLineEdit]] = {}
         for row, (key, label) in enumerate(ap.DOCUMENTS):
-            item = QTableWidgetItem(f"{'①②③④⑤⑥'[row]} {label}")
+            need = self.requirements.get(key, ap.REQUIRED)
+            suffix = f"（{ap.REQUIREMENT_LABELS[ap.NOT_APPLICABLE]}）" if need == ap.NOT_APPLICABLE else ""
+            item = QTableWidgetItem(f"{'①②③④⑤⑥'[row]} {label}{suffix}")
             item.setToolTip(label)
             self.setItem(row, 0, item)
             original, copy = QCheckBox(), QCheckBox()
@@ -79,6 +84,10 @@ class DocumentsTable(QTableWidget):
             note.setObjectName(f"note_{key}")
             if key in ap.OPTIONAL_DOCUMENTS:
                 note.setPlaceholderText("没有此证可写“无”")
+            if need == ap.NOT_APPLICABLE:
+                for box in (original, copy, note):
+                    box.setEnabled(False)
+                note.setPlaceholderText(ap.NOT_APPLICABLE_REASONS.get(key, "不适用"))
             self.setCellWidget(row, 3, note)
             self.boxes[key] = (original, copy, note)
         self.set_checklist(checklist or ap.empty_checklist())
@@ -88,9 +97,12 @@ class DocumentsTable(QTableWidget):
         for r in range(self.rowCount()):
             self.setRowHeight(r, max(self.rowHeight(r), 30))
 
+    def applies(self, key: str) -> bool:
+        return self.requirements.get(key) != ap.NOT_APPLICABLE
+
     def set_checklist(self, checklist: dict) -> None:
         for key, (original, copy, note) in self.boxes.items():
-            item = checklist.get(key) or {}
+            item = (checklist.get(key) or {}) if self.applies(key) else {}
             original.setChecked(bool(item.get("original_seen")))
             copy.setChecked(bool(item.get("copy_received")))
             note.setText(item.get("note") or "")
@@ -101,6 +113,9 @@ class DocumentsTable(QTableWidget):
                 for key, (o, c, n) in self.boxes.items()}
 
     def tick(self, key: str, original: bool = True, copy: bool = True, note: str | None = None) -> None:
+        """Tick one document; a document not asked of this applicant is never ticked."""
+        if not self.applies(key):
+            return
         o, c, n = self.boxes[key]
         o.setChecked(original)
         c.setChecked(copy)
@@ -127,8 +142,8 @@ def _centred(box: QCheckBox) -> QWidget:
     return holder
 
 
-def missing_text(checklist: dict) -> tuple[str, str]:
-    missing = ap.missing_documents(checklist)
+def missing_text(checklist: dict, requirements: dict | None = None) -> tuple[str, str]:
+    missing = ap.missing_documents(checklist, requirements)
     if missing:
         return "初审通过前尚需核验：" + "；".join(missing), "warning"
     return "材料齐全", "hint"
@@ -160,7 +175,7 @@ class ApplicationDialog(ActionDialog):
         self.fallback = hint_label(role="warning")
         self.fallback.setObjectName("fallback")
         self.add_row("schedule", "审核期限", stack(self.schedule, self.fallback))
-        self.documents = DocumentsTable()
+        self.documents = DocumentsTable(requirements=applications.document_requirements(self.db, patient_id))
         self.documents_state = hint_label()
         self.add_row("documents", "申请材料", stack(self.documents, self.documents_state))
         self.village_opinion = QLineEdit()
@@ -206,7 +221,7 @@ class ApplicationDialog(ActionDialog):
         self.fallback.setVisible(bool(note))
 
     def _update_documents(self, *_args) -> None:
-        text, role = missing_text(self.documents.checklist())
+        text, role = missing_text(self.documents.checklist(), self.documents.requirements)
         self.documents_state.setText(text)
         set_role(self.documents_state, role)
 
@@ -266,7 +281,8 @@ class InitialReviewDialog(ActionDialog):
                 f"（受理后{wc.INITIAL_REVIEW_DAYS}个工作日内）")
         self.add_row("info", "申请", stack(hint_label(info), *(
             [hint_label(self.plan.note, "warning")] if self.plan.note else [])))
-        self.documents = DocumentsTable(application["documents"])
+        self.documents = DocumentsTable(application["documents"],
+                                        requirements=applications.requirements_of(self.db, application))
         self.documents_state = hint_label()
         self.add_row("documents", "材料核验", stack(self.documents, self.documents_state))
         holder, self.decision_group, self.decisions = decision_buttons(ap.INITIAL_DECISIONS)
@@ -294,7 +310,7 @@ class InitialReviewDialog(ActionDialog):
         self.set_row_visible("late_reason", bool(day and day > self.plan.initial_review_due))
 
     def _update_documents(self, *_args) -> None:
-        text, role = missing_text(self.documents.checklist())
+        text, role = missing_text(self.documents.checklist(), self.documents.requirements)
         self.documents_state.setText(text)
         set_role(self.documents_state, role)
 

@@ -69,7 +69,7 @@ def round_text(db, app: dict, today: dt.date) -> str:
         office += f"（{wc.deadline_label(cal.deadline_state(plan.office_deadline, today, warn))}）"
     lines.append(f"{due}　{office}")
     if app["state"] == ap.SUBMITTED:
-        lines.append("材料：" + missing_text(app["documents"])[0])
+        lines.append("材料：" + missing_text(app["documents"], applications.requirements_of(db, app))[0])
     if app.get("village_opinion"):
         when = f"（{app['village_opinion_date']}）" if app.get("village_opinion_date") else ""
         lines.append(f"村（居）委会意见：{app['village_opinion']}{when}")
@@ -178,6 +178,7 @@ class EnrolmentPanel(QWidget):
         self.today = clock.today()
         self.record = patients.get(db, pid)
         self.current_status = programme.status(db, pid)
+        self.admitted_on = programme.in_hospital_since(db, pid)
         self.rounds_data = applications.for_patient(db, pid)
         self.latest_application = self.rounds_data[-1] if self.rounds_data else None
         self.places = programme.places_summary(db)
@@ -218,6 +219,11 @@ class EnrolmentPanel(QWidget):
         lines = [(ps.STATUS_LABELS[status], "status")]
         if status == ps.WAITING:
             lines.append((f"候补名单第 {self.waiting_position()} 位（共 {self.places['waiting']} 人）", "warning"))
+        if self.admitted_on and status == ps.PAUSED:
+            lines.append((f"自 {self.admitted_on} 起住院治疗，暂停领药，保留名额", "warning"))
+        elif self.admitted_on:
+            then = "出院后方可纳入" if status == ps.WAITING else "出院后方可申请"
+            lines.append((f"自 {self.admitted_on} 起住院治疗，{then}", "warning"))
         if self.record.get("approved_date"):
             lines.append((f"复审通过日期：{self.record['approved_date']}", ""))
         if self.current_card:
@@ -238,9 +244,11 @@ class EnrolmentPanel(QWidget):
         self.rounds.set_lines(lines)
 
     def _show_history(self) -> None:
+        events = programme.events(self.db, self.patient_id)
+        labels = ps.history_labels(ps.Event(e["kind"], e["date"]) for e in events)
         fill_table(self.history, [
-            [e["date"], ps.KIND_LABELS.get(e["kind"], e["kind"]), event_reason(e), e.get("note"),
-             e.get("recorded_by_name")] for e in programme.events(self.db, self.patient_id)])
+            [e["date"], label, event_reason(e), e.get("note"), e.get("recorded_by_name")]
+            for e, label in zip(events, labels)])
 
     def _show_agreement(self) -> None:
         latest = self.latest_agreement
@@ -310,8 +318,8 @@ class EnrolmentPanel(QWidget):
             "final": state == ap.AWAITING_FINAL,
             "enrol": (status == ps.WAITING and self.places["free"] > 0
                       and first is not None and first["id"] == self.patient_id),
-            "admit": status == ps.ENROLLED,
-            "discharge": status == ps.PAUSED,
+            "admit": self.admitted_on is None,  # whatever his place (三、(一) 居家)
+            "discharge": self.admitted_on is not None,
             "annual": status in ps.HOLDS_PLACE,
             "leave": in_programme,
             "agreement": status in agreements.MAY_SIGN,
@@ -331,6 +339,8 @@ class EnrolmentPanel(QWidget):
         if not self.can_edit:
             for button in self.buttons.values():
                 button.setToolTip("只读账户不能修改")
+        elif self.current_status == ps.WAITING and self.admitted_on:
+            self.buttons["enrol"].setToolTip(f"自 {self.admitted_on} 起住院治疗，出院后方可纳入")
         elif self.current_status == ps.WAITING and not allowed["enrol"]:
             self.buttons["enrol"].setToolTip("名额已满或候补名单中有先复审通过的患者")
 
@@ -392,13 +402,17 @@ class EnrolmentPanel(QWidget):
             self._inform("纳入免费服药", outcome_text(self.db, self.patient_id))
         if accepted and key in ("annual", "leave") and dialog.next_patient:
             self._offer_next(dialog.next_patient, dialog.date.date().isoformat())
+        if accepted and key == "discharge" and programme.status(self.db, self.patient_id) == ps.WAITING:
+            first = programme.next_in_line(self.db)  # discharged: he may be given a free place now
+            if first and first["id"] == self.patient_id and programme.places_summary(self.db)["free"] > 0:
+                self._offer_next(first, dialog.date.date().isoformat())
         self.reload()
         if accepted or getattr(dialog, "result_value", None) is not None:
             self.changed.emit()
 
     def _offer_next(self, first: dict, date: str) -> None:
         """A leaving freed a place: offer it to the first patient on the waiting list."""
-        if not self._confirm("名额空出", f"是否将候补第一位 {first['name']} 纳入？"):
+        if not self._confirm("名额空出", programme.offer_text(first)):
             return
         try:
             card = programme.enrol(self.db, first["id"], date, self.session.user)

@@ -18,6 +18,12 @@ HINTS = {
     ps.ANNUAL_REVIEW: "每年审核一次资格；不再符合条件的患者退出项目",
     ps.LEAVE: "退出后名额空出，可纳入候补名单第一位",
 }
+# A stay of a patient who holds no place pauses nothing: it bars applying and enrolment instead.
+STAY_TITLES = {ps.ADMITTED: "住院", ps.DISCHARGED: "出院"}
+STAY_HINTS = {
+    ps.ADMITTED: "未纳入或候补的患者住院期间不属于居家患者：出院后方可申请；候补的保留排序，出院后方可纳入",
+    ps.DISCHARGED: "出院后可按照程序申请；候补的患者出院后可纳入",
+}
 STILL_ELIGIBLE = {"yes": "仍符合条件", "no": "不再符合条件（退出项目）"}
 
 
@@ -32,9 +38,12 @@ class StatusChangeDialog(ActionDialog):
         self.next_patient = None
         self.card = None
         name = patients.get(session.db, patient_id)["name"]
-        super().__init__(session, patient_id, f"{TITLES[kind]}：{name}", parent)
+        holds_place = programme.status(session.db, patient_id) in ps.HOLDS_PLACE
+        stay_only = kind in STAY_TITLES and not holds_place
+        title = STAY_TITLES[kind] if stay_only else TITLES[kind]
+        super().__init__(session, patient_id, f"{title}：{name}", parent)
         self.ok_button.setText("确定")
-        self.add_row("info", "说明", hint_label(HINTS[kind]))
+        self.add_row("info", "说明", hint_label(STAY_HINTS[kind] if stay_only else HINTS[kind]))
         self.date = self.add_row("date", "日期", DateField(clock.today()))
         if kind == ps.ANNUAL_REVIEW:
             holder, _group, self.eligible = decision_buttons(STILL_ELIGIBLE)

@@ -124,7 +124,7 @@ def annual_reviews(db, today: dt.date) -> ListContent:
 
 # --- 住院暂停 ------------------------------------------------------------------------------
 
-PAUSED_HEADERS = ("入院日期", "住院天数", "姓名", "身份证号", "救助卡编号", "家庭住址", "监护人",
+PAUSED_HEADERS = ("入院日期", "住院天数", "姓名", "身份证号", "项目状态", "救助卡编号", "家庭住址", "监护人",
                   "监护人联系方式", "入院说明")
 
 
@@ -132,10 +132,11 @@ def paused(db, today: dt.date) -> ListContent:
     """Patients in hospital (五、(一)8, 六(三)): dispensing paused, place kept until discharge."""
     rows = [Row(r["patient_id"], [
         _text(r["admitted_date"]), r["days_in_hospital"], _text(r["name"]), _mask(r["id_number"]),
-        _text(r["card_number"]), _address(r), _text(r["guardian_name"]), _text(r["guardian_phone"]),
+        _text(r["stay_label"]), _text(r["card_number"]), _address(r), _text(r["guardian_name"]), _text(r["guardian_phone"]),
         _text(r["admission_note"])]) for r in fu.paused(db, today)]
     return ListContent("paused", "住院暂停", PAUSED_HEADERS, rows,
-                       heading="住院期间暂停领药、保留名额的患者，入院最早的在前",
+                       heading="住院治疗中的患者，入院最早的在前：在册的暂停领药、保留名额；"
+                               "未纳入或候补的出院后方可申请或纳入",
                        as_of=today.isoformat())
 
 

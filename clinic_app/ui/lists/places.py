@@ -89,6 +89,9 @@ class PlacesTab(QWidget):
             hint = f"名额已满：有患者退出或名额增加后，才能纳入候补第一位 {first['name']}。"
         else:
             hint = f"有 {free} 个空余名额：可纳入候补第一位 {first['name']}（{first['approved_date']} 复审通过）。"
+        if first is not None and first.get("skipped"):
+            hint += "".join(f"（候补第 {s['position']} 位 {s['name']} 自 {s['admitted_on']} 起住院治疗，出院后方可纳入）"
+                            for s in first["skipped"])
         if self.summary["occupied"] > self.summary["places"]:
             hint += f"已用名额（{self.summary['occupied']}）多于核定名额。"
         if not self.can_enrol:
