@@ -34,7 +34,8 @@ def test_the_history_shows_amounts_signers_cover_and_appointment(qtbot, world, o
     status = panel.status.text()
     assert "可以领药" in status and "约定下次取药：2027-02-10（82 天后）" in status
     cover = panel.cover.text()
-    assert "奥氮平 还可用 84 天（至 2027-02-12）" in cover and "利培酮 还可用 90 天（至 2027-02-18）" in cover
+    assert "奥氮平 还可用 84 天（可用至（含当日）2027-02-11）" in cover and \
+        "利培酮 还可用 90 天（可用至（含当日）2027-02-17）" in cover  # the last day with drug
     assert "尚未打印领药记录" in panel.card_state.text() and "待打印到卡上：1 条记录" in panel.card_state.text()
 
 
