@@ -316,3 +316,33 @@ def test_a_cancelled_save_prints_nothing(qtbot, saved):
     saved._save_path = lambda title, default: ""
     assert not saved.done_page.print_slip()
     assert saved.done_page.slip_button.isEnabled()
+
+
+# --- issue 8: back-dated collections, the recomputed cover, the default appointment ----------------
+
+def test_a_back_dated_collection_pushing_a_later_one_past_its_limit_is_refused_naming_its_date(
+        qtbot, world, officer_session):
+    world.dispense("2026-12-10", [{"spec_id": world.risperidone["id"], "packs": 8, "daily_dose": "2"}])
+    dialog = open_dialog(qtbot, officer_session, world.patient_id)
+    dialog.date.setText("2026-11-25")  # entered later with an earlier date (补录)
+    dialog.choose_psychiatrist(world.doctor["id"])
+    dialog.set_line(0, world.risperidone["id"], 3, "2")
+    assert ("补录后，2026-12-10 的领药将超过三个月用量（可用至（含当日）2027-03-14，不得超过 2027-03-09）"
+            "：本次最多可领 2 盒（50 片）") in dialog.problems.text()
+    assert dialog.table.cell_text(0, MAX) == "最多可领 2 盒" and dialog.table.cell_is_red(0, MAX)
+    assert dialog.table.cell_text(0, UNTIL) == "2026-12-24"  # from its own date: the later one is not in hand
+    assert not dialog.next_button.isEnabled() and not dialog.next_step()
+    dialog.set_line(0, packs=2)
+    assert dialog.problems.isHidden() and dialog.next_button.isEnabled()
+
+
+def test_the_default_appointment_counts_what_is_left_and_falls_on_a_working_day(qtbot, world, officer_session):
+    world.dispense(DAY, [{"spec_id": world.risperidone["id"], "packs": 6, "daily_dose": "2"}])  # to 2027-01-18
+    dialog = open_dialog(qtbot, officer_session, world.patient_id)
+    dialog.date.setText("2026-12-20")
+    dialog.choose_psychiatrist(world.doctor["id"])
+    dialog.set_line(0, world.risperidone["id"], 1, "2")  # 10 more days after the 30 left: to 2027-01-28
+    assert dialog.table.cell_text(0, UNTIL) == "2027-01-28"
+    assert dialog.appointment.text() == "2027-01-28"  # a Thursday
+    dialog.add_line(world.olanzapine["id"], 2, "1")  # 28 days: the last one 2027-01-16, a Saturday
+    assert dialog.appointment.text() == "2027-01-15"
