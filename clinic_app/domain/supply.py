@@ -5,6 +5,11 @@ earlier collections of the same drug runs out (or on the collection day). ``cove
 first day without drug; it must not reach past the same day three calendar months after the
 collection (month ends clamped: 30 November → 28/29 February). Lines of one drug in the same
 collection (1 mg and 2 mg tablets taken together) run side by side, not one after the other.
+
+What is left is what ``domain.cover`` recomputes from the live collections dated on or before the
+collection day; a collection dated before later ones (补录) must also not push any of them past
+its own limit (``LineCheck.overrun``), and "最多可领" counts that too. Messages give the last day
+with drug (``cover.LAST_DAY_LABEL``), as every screen does.
 """
 from __future__ import annotations
 

@@ -205,3 +205,38 @@ def test_the_appointment_is_after_the_collection_and_never_after_the_first_drug_
     assert got > day and WEEKENDS.is_working_day(got)
     if got < min(untils):
         assert got <= min(untils) - dt.timedelta(days=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(
+    st.tuples(st.just("collect"), st.integers(0, 120), st.sampled_from([RISPERIDONE, OLANZAPINE]),
+              st.integers(1, 95)),
+    st.tuples(st.just("void"), st.integers(0, 50))), min_size=1, max_size=14))
+def test_whatever_is_entered_in_whatever_order_no_live_collection_goes_past_its_limit(steps):
+    """Collections accepted only when check_line (what is in hand on their date, the later ones
+    they push) says ok, and voids of any of them: the recomputed cover of every live line stays
+    within its own three months."""
+    lines: list[Collected] = []
+    next_id = 1
+    for step in steps:
+        if step[0] == "void":
+            ids = sorted({l.dispensing_id for l in lines})
+            if ids:
+                voided = ids[step[1] % len(ids)]
+                lines = [l for l in lines if l.dispensing_id != voided]
+            continue
+        _, offset, drug, days = step
+        day = BASE + dt.timedelta(days=offset)
+        covers = compute(lines)
+        prior = [PriorLine(c.drug_id, c.until) for c in covers if c.date <= day]
+        check = check_line(day, drug, 1, days, Fraction(1), prior, later_collections(covers, drug, day))
+        if check.ok:
+            lines.append(Collected(next_id, next_id, day, drug, days))
+        else:
+            assert check.max_units < days  # what was refused was more than the most allowed
+            if check.max_units > 0:
+                assert check_line(day, drug, 1, check.max_units, Fraction(1), prior,
+                                  later_collections(covers, drug, day)).ok
+        next_id += 1
+        for c in compute(lines):
+            assert c.until <= cover.limit_date(c.date)
