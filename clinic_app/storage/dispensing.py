@@ -60,11 +60,6 @@ def refusal(db, patient_id: int, date: str) -> str | None:
 
 # --- planning a collection --------------------------------------------------------------------
 
-def _voided_ids(db, patient_id: int) -> set[int]:
-    return {r[0] for r in db.execute(
-        "SELECT voids_id FROM dispensings WHERE patient_id = ? AND kind = ?", [patient_id, VOID])}
-
-
 def prior_lines(db, patient_id: int, date: str | dt.date | None = None) -> list[supply.PriorLine]:
     """Lines of the patient's live (not voided) collections with their recomputed cover
     (``storage.cover``): what is left of them counts. With ``date``, only those dated on or
@@ -295,7 +290,7 @@ def record(db, patient_id: int, date: str, lines: list[dict], signed: SignedBy,
            insurance_fen: int = 0, relief_fen: int = 0, next_appointment: str | None = None,
            user: dict | None = None) -> dict:
     """Validate every rule again and write the signed collection, its lines and its stock issue in
-    one transaction."""
+    one transaction, with the patient's recomputed cover (``storage.cover.rebuild``)."""
     result = quote(db, patient_id, date, lines, insurance_fen, relief_fen)
     if not result.ok:
         raise StorageError("\n".join(result.problems))
