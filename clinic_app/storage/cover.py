@@ -44,30 +44,40 @@ def collected(db, patient_id: int) -> list[rules.Collected]:
     return _collected(rows).get(patient_id, [])
 
 
-def _rows(patient_id: int, covers) -> list[dict]:
-    return [{"line_id": c.line_id, "dispensing_id": c.dispensing_id, "patient_id": patient_id,
-             "drug_id": c.drug_id, "date": c.date.isoformat(), "cover_start": c.start.isoformat(),
-             "cover_until": c.until.isoformat()} for c in covers]
+_INSERT = ("INSERT OR REPLACE INTO line_cover (line_id, dispensing_id, patient_id, drug_id, date, cover_start, "
+           "cover_until) VALUES (?, ?, ?, ?, ?, ?, ?)")
+
+
+def _values(patient_id: int, c: rules.LineCover) -> tuple:
+    return (c.line_id, c.dispensing_id, patient_id, c.drug_id, c.date.isoformat(), c.start.isoformat(),
+            c.until.isoformat())
 
 
 def rebuild(db, patient_id: int) -> None:
     """Recompute the patient's ``line_cover`` rows from his live collections. Call it inside the
-    transaction that wrote the collection or the void."""
-    rows = _rows(patient_id, rules.compute(collected(db, patient_id)))
-    db.execute("DELETE FROM line_cover WHERE patient_id = ?", [patient_id])
-    if rows:
-        db["line_cover"].insert_all(rows, pk="line_id")
+    transaction that wrote the collection or the void. Only rows that changed are written: a
+    collection in date order adds its own lines and touches nothing else."""
+    fresh = {c.line_id: _values(patient_id, c) for c in rules.compute(collected(db, patient_id))}
+    held = {row[0]: tuple(row) for row in db.execute(
+        "SELECT line_id, dispensing_id, patient_id, drug_id, date, cover_start, cover_until FROM line_cover "
+        "WHERE patient_id = ?", [patient_id])}
+    gone = [(line_id,) for line_id in held if line_id not in fresh]
+    if gone:
+        db.conn.executemany("DELETE FROM line_cover WHERE line_id = ?", gone)
+    changed = [values for line_id, values in fresh.items() if held.get(line_id) != values]
+    if changed:
+        db.conn.executemany(_INSERT, changed)
 
 
 def rebuild_all(db) -> int:
-    """Every patient's rows from scratch (the migration, the demo, a repair); returns the lines."""
+    """Every patient's rows from scratch (the migration, a repair); returns the lines."""
     by_patient = _collected(db.execute(_LIVE_LINES))
     db.execute("DELETE FROM line_cover")
     count = 0
     for patient_id, lines in by_patient.items():
-        rows = _rows(patient_id, rules.compute(lines))
-        db["line_cover"].insert_all(rows, pk="line_id", batch_size=5000)
-        count += len(rows)
+        values = [_values(patient_id, c) for c in rules.compute(lines)]
+        db.conn.executemany(_INSERT, values)
+        count += len(values)
     return count
 
 
