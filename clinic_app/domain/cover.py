@@ -83,10 +83,12 @@ def order_key(line: Collected) -> tuple:
     return line.date, line.dispensing_id, line.line_id
 
 
-def compute(lines: Iterable[Collected]) -> list[LineCover]:
-    """Every line's cover, recomputed from scratch, in collection order."""
+def compute(lines: Iterable[Collected], in_hand: dict[int, dt.date] | None = None) -> list[LineCover]:
+    """Every line's cover, recomputed from scratch, in collection order. ``in_hand`` ({drug: the
+    latest first day without drug}) is what the collections before ``lines`` left — so the lines
+    from a given day on can be recomputed alone (``storage.cover.rebuild``)."""
     out: list[LineCover] = []
-    in_hand: dict[int, dt.date] = {}          # drug -> first day without, after the collections so far
+    in_hand = dict(in_hand or {})             # drug -> first day without, after the collections so far
     pending: dict[int, dt.date] = {}          # the current collection's ends, applied when it is over
     current = None
     for line in sorted(lines, key=order_key):

@@ -38,10 +38,13 @@ def _collected(rows) -> dict[int, list[rules.Collected]]:
     return out
 
 
-def collected(db, patient_id: int) -> list[rules.Collected]:
-    """The lines of the patient's live collections, as ``domain.cover`` takes them."""
-    rows = db.execute(_LIVE_LINES + " AND d.patient_id = ?", [patient_id]).fetchall()
-    return _collected(rows).get(patient_id, [])
+def collected(db, patient_id: int, since: dt.date | None = None) -> list[rules.Collected]:
+    """The lines of the patient's live collections (dated ``since`` or later), as
+    ``domain.cover`` takes them."""
+    sql, args = _LIVE_LINES + " AND d.patient_id = ?", [patient_id]
+    if since is not None:
+        sql, args = sql + " AND d.date >= ?", args + [since.isoformat()]
+    return _collected(db.execute(sql, args).fetchall()).get(patient_id, [])
 
 
 _INSERT = ("INSERT OR REPLACE INTO line_cover (line_id, dispensing_id, patient_id, drug_id, date, cover_start, "
@@ -53,14 +56,24 @@ def _values(patient_id: int, c: rules.LineCover) -> tuple:
             c.until.isoformat())
 
 
-def rebuild(db, patient_id: int) -> None:
+def rebuild(db, patient_id: int, since: dt.date | str | None = None) -> None:
     """Recompute the patient's ``line_cover`` rows from his live collections. Call it inside the
-    transaction that wrote the collection or the void. Only rows that changed are written: a
-    collection in date order adds its own lines and touches nothing else."""
-    fresh = {c.line_id: _values(patient_id, c) for c in rules.compute(collected(db, patient_id))}
-    held = {row[0]: tuple(row) for row in db.execute(
-        "SELECT line_id, dispensing_id, patient_id, drug_id, date, cover_start, cover_until FROM line_cover "
-        "WHERE patient_id = ?", [patient_id])}
+    transaction that wrote the collection or the void, with ``since`` = that collection's date:
+    collections dated before it come first in any order, so their cover cannot change and only
+    the lines from that day on are recomputed, from what the earlier ones left. Only rows that
+    changed are written: a collection in date order adds its own lines and touches nothing else."""
+    if isinstance(since, str):
+        since = dt.date.fromisoformat(since)
+    left: dict[int, dt.date] = {}
+    held_sql, held_args = ("SELECT line_id, dispensing_id, patient_id, drug_id, date, cover_start, cover_until "
+                           "FROM line_cover WHERE patient_id = ?"), [patient_id]
+    if since is not None:
+        left = {drug: dt.date.fromisoformat(until) for drug, until in db.execute(
+            "SELECT drug_id, max(cover_until) FROM line_cover WHERE patient_id = ? AND date < ? GROUP BY drug_id",
+            [patient_id, since.isoformat()])}
+        held_sql, held_args = held_sql + " AND date >= ?", held_args + [since.isoformat()]
+    fresh = {c.line_id: _values(patient_id, c) for c in rules.compute(collected(db, patient_id, since), left)}
+    held = {row[0]: tuple(row) for row in db.execute(held_sql, held_args)}
     gone = [(line_id,) for line_id in held if line_id not in fresh]
     if gone:
         db.conn.executemany("DELETE FROM line_cover WHERE line_id = ?", gone)

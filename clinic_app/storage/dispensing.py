@@ -318,7 +318,7 @@ def record(db, patient_id: int, date: str, lines: list[dict], signed: SignedBy,
             row["dispensing_id"] = entry["id"]
             row["id"] = db["dispensing_lines"].insert(row).last_pk
             stock.issue(db, row["spec_id"], row["packs"], date, row["id"], user)
-        cover.rebuild(db, patient_id)
+        cover.rebuild(db, patient_id, date)
         audit.record(db, audit.CREATE, "dispensing", entry["id"],
                      f"发药：{patient['name']} {date}，共 {len(line_rows)} 种药，"
                      f"总金额 {yuan(entry['total_fen'])} 元", user=user)
@@ -381,7 +381,7 @@ def void(db, dispensing_id: int, reason: str, authoriser_id: int, password: str,
             original_line = row.pop("original_line_id")
             db["dispensing_lines"].insert({**row, "dispensing_id": entry["id"]})
             stock.return_for_void(db, original_line, date, user)
-        cover.rebuild(db, original["patient_id"])  # the void frees the cover it caused
+        cover.rebuild(db, original["patient_id"], original["date"])  # the void frees the cover it caused
         audit.record(db, audit.UPDATE, "dispensing", dispensing_id,
                      f"作废领药记录 {original['date']}（{reason.strip()}），授权人 {authoriser['display_name']}",
                      detail={"void_entry": entry["id"]}, user=user or authoriser)

@@ -240,3 +240,15 @@ def test_whatever_is_entered_in_whatever_order_no_live_collection_goes_past_its_
         next_id += 1
         for c in compute(lines):
             assert c.until <= cover.limit_date(c.date)
+
+
+@settings(max_examples=150, deadline=None)
+@given(collections, st.integers(0, 200))
+def test_the_lines_from_a_day_on_recompute_alone_from_what_the_earlier_ones_left(spec, cut):
+    lines = as_lines(spec)
+    day = BASE + dt.timedelta(days=cut)
+    before = compute([l for l in lines if l.date < day])
+    left: dict[int, dt.date] = {}
+    for c in before:
+        left[c.drug_id] = max(left.get(c.drug_id, c.until), c.until)
+    assert before + compute([l for l in lines if l.date >= day], left) == compute(lines)

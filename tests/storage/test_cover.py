@@ -156,6 +156,7 @@ def test_a_back_dated_collection_within_the_slack_is_written_and_the_later_one_m
     assert entry["lines"][0]["cover_start"] == "2026-11-25" and entry["lines"][0]["cover_until"] == "2026-12-15"
     line_id = later["lines"][0]["id"]
     assert cover.for_lines(world.db, [line_id]) == {line_id: ("2026-12-15", "2027-03-05")}
+    assert stored(world.db, world.patient_id) == recomputed(world.db, world.patient_id)
 
 
 def test_on_the_same_day_what_was_entered_before_is_in_hand(world):
