@@ -46,6 +46,11 @@ def fill_entries(db, target: int) -> int:
             db.execute(f"INSERT INTO dispensing_lines (id, dispensing_id, {line_cols}) "
                        f"SELECT id + ?, dispensing_id + ?, {line_picked} FROM dispensing_lines "
                        f"WHERE dispensing_id <= ?", [base_line, base_entry, shift, shift, min(take, base_entry)])
+            if db["line_cover"].exists():  # the recomputed cover of the copies, shifted alike
+                db.execute("INSERT INTO line_cover (line_id, dispensing_id, patient_id, drug_id, date, cover_start, "
+                           "cover_until) SELECT line_id + ?, dispensing_id + ?, patient_id, drug_id, date(date, ?), "
+                           "date(cover_start, ?), date(cover_until, ?) FROM line_cover WHERE dispensing_id <= ?",
+                           [base_line, base_entry, shift, shift, shift, min(take, base_entry)])
         years += 1
 
 

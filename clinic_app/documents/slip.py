@@ -1,7 +1,9 @@
 """The dispensing slip (领药单): one A5 page handed over with the drugs of one collection.
 
 It says who collected what (each drug with its specification, packs, tablets, daily dose, the
-days it lasts and the last day it covers), who pays how much — 领药总金额, 医保特病资金,
+days it lasts and the last day with drug under ``domain.cover.LAST_DAY_LABEL``, as the dialog
+says it — from the recomputed cover, so a reprint after a void of an earlier collection shows the
+cover freed), who pays how much — 领药总金额, 医保特病资金,
 民政救助资金, 残联免费服药资金, 免费服药项目资金 and 个人支付 0.00, in yuan — when to come back
 (约定下次门诊免费取药时间, 五、(二)2) and who signed (psychiatrist, dispenser, guardian). The
 patient's ID number is masked; the card number and the name are printed in full, so the slip can
@@ -16,6 +18,7 @@ import datetime as dt
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 
+from ..domain import cover
 from ..domain.money import yuan
 from . import layout as L
 from .card import draw_cell_text
@@ -23,7 +26,7 @@ from .card_data import SlipData, SlipLine
 
 TITLE = "免费服药领药单"
 VOID_TITLE = "免费服药领药单（作废）"
-LINE_HEADERS = ("药品名称及规格", "盒数", "片数", "每日用量", "可用天数", "用药至")
+LINE_HEADERS = ("药品名称及规格", "盒数", "片数", "每日用量", "可用天数", cover.LAST_DAY_LABEL)
 LINE_COLUMNS_MM = (42, 11, 13, 17, 14, 21)  # 118 mm: the A5 page within the forms' margins
 MONEY_HEADERS = ("领药总金额\n（元）", "医保特病\n资金（元）", "民政救助\n资金（元）",
                  "残联免费服药\n资金（元）", "免费服药项目\n资金（元）", "个人支付\n（元）")
@@ -36,10 +39,7 @@ ROW_MM = 8.0
 
 def last_day(cover_until) -> str:
     """``cover_until`` is the first day without drug; the slip says the last day with it."""
-    if not cover_until:
-        return ""
-    day = dt.date.fromisoformat(str(cover_until)[:10]) - dt.timedelta(days=1)
-    return day.isoformat()
+    return cover.last_day_text(str(cover_until)[:10] if cover_until else None)
 
 
 def day_text(value) -> str:

@@ -157,11 +157,13 @@ def mark_printed(db, row_ids, printed_at: str | None = None) -> int:
 # --- what the card shows ------------------------------------------------------------------------------
 
 LINES_SQL = """
-SELECT l.dispensing_id, l.packs, l.units, l.daily_dose, l.days, l.cover_until, l.price_fen, l.total_fen,
+SELECT l.dispensing_id, l.packs, l.units, l.daily_dose, l.days,
+       COALESCE(lc.cover_until, l.cover_until) AS cover_until, l.price_fen, l.total_fen,
        s.name AS spec_name, s.strength, s.unit, s.units_per_pack, s.pack_unit,
        g.name AS drug_name, g.dosage_form
 FROM dispensing_lines l
 JOIN drug_specs s ON s.id = l.spec_id
+LEFT JOIN line_cover lc ON lc.line_id = l.id
 LEFT JOIN drugs g ON g.id = COALESCE(l.drug_id, s.drug_id)
 WHERE l.dispensing_id IN ({ids})
 ORDER BY l.dispensing_id, l.id

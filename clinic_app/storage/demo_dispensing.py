@@ -1,7 +1,8 @@
 """Dispensing histories for the demo clinic: ``clinic-app demo --months M``.
 
 Every collection goes through the same rules as a real one — the three-month limit with what is
-left of earlier collections (``domain.supply``), the cost split and the monthly cap
+left of earlier collections (``domain.supply``; the recomputed cover of ``line_cover`` written
+alongside, equal to ``storage.cover.rebuild`` since the demo writes in date order without voids), the cost split and the monthly cap
 (``domain.cost_split``), prices in force on the day — and gets the same content hash; only the
 writing is in bulk (``insert_all``) so that a year of a 20,000-patient clinic takes seconds.
 """
@@ -42,7 +43,7 @@ class _Writer:
         self.next_entry = _next(db, "dispensings")
         self.next_line = _next(db, "dispensing_lines")
         self.next_batch = _next(db, "stock_batches")
-        self.entries, self.lines, self.moves, self.batches = [], [], [], []
+        self.entries, self.lines, self.moves, self.batches, self.covers = [], [], [], [], []
         self.batch_of: dict[int, int] = {}
         self.issued: dict[int, int] = {}
         self.start = start
@@ -67,6 +68,7 @@ class _Writer:
         db["stock_batches"].insert_all(self.batches, pk="id")
         db["dispensings"].insert_all(self.entries, pk="id", batch_size=2000)
         db["dispensing_lines"].insert_all(self.lines, pk="id", batch_size=2000)
+        db["line_cover"].insert_all(self.covers, pk="line_id", batch_size=5000)
         db["stock_moves"].insert_all(self.moves, pk="id", batch_size=5000)
 
 
@@ -162,15 +164,15 @@ def _collections(writer, rng, patient, regimen, day, last, prices, cap, percent,
                 continue
             check = supply.check_line(day, spec["drug_id"], spec["units_per_pack"], packs, dose, prior)
             lines.append((spec, dose, packs, check))
-        if lines:
-            _entry(writer, patient, day, lines, prices, cap, percent, disability_cap, doctor, dispenser, png,
-                   next_day=day + dt.timedelta(days=interval), earlier=earlier)
+        if lines and _entry(writer, patient, day, lines, prices, cap, percent, disability_cap, doctor,
+                            dispenser, png, next_day=day + dt.timedelta(days=interval), earlier=earlier):
+            # only what was written is in hand: a collection refused by the cap leaves nothing
             prior += [supply.PriorLine(s["drug_id"], c.cover_until) for s, _, _, c in lines]
         day += dt.timedelta(days=interval + rng.choice((-2, 0, 0, 1, 3)))
 
 
 def _entry(writer, patient, day, lines, prices, cap, percent, disability_cap, doctor, dispenser, png,
-           next_day, earlier: list) -> None:
+           next_day, earlier: list) -> bool:
     totals = [prices[s["id"]] * packs for s, _, packs, _ in lines]
     total = sum(totals)
     insurance = total * 6 // 10 if patient["special_disease_card"] else 0
@@ -181,7 +183,7 @@ def _entry(writer, patient, day, lines, prices, cap, percent, disability_cap, do
                                                disability_cap, months)
     split, line_splits = cost_split.split_collection(totals, insurance, relief, disability)
     if backstop.check(covers, split.programme, earlier, cap).refusals():
-        return  # a real dispenser would be refused here too
+        return False  # a real dispenser would be refused here too
     earlier.append(backstop.Collection(tuple(covers), split.programme))
     signer = GUARDIAN if patient["guardian_name"] else PATIENT_SELF
     entry = {
@@ -206,9 +208,13 @@ def _entry(writer, patient, day, lines, prices, cap, percent, disability_cap, do
                 "relief_fen": part.relief, "disability_fen": part.disability, "programme_fen": part.programme}
         writer.next_line += 1
         line_rows.append(line)
+        writer.covers.append({"line_id": line["id"], "dispensing_id": entry["id"], "patient_id": patient["id"],
+                              "drug_id": spec["drug_id"], "date": entry["date"], "cover_start": line["cover_start"],
+                              "cover_until": line["cover_until"]})
         writer.moves.append({"batch_id": writer.batch_for(spec["id"]), "date": entry["date"], "packs": -packs,
                              "kind": "issue", "dispensing_line_id": line["id"], "created_at": writer.now})
         writer.issued[spec["id"]] = writer.issued.get(spec["id"], 0) + packs
     entry["content_hash"] = content_hash(entry, line_rows)
     writer.entries.append(entry)
     writer.lines += line_rows
+    return True

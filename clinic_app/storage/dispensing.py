@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..domain import backstop, cost_split, roles, supply
+from ..domain import cover as cover_rules
 from ..domain import programme_status as ps
 from ..domain.errors import ValidationError
 from ..domain.money import yuan
-from . import accounts, agreements, audit, cards, catalogue, clock, patients, programme, quarters, settings, stock
+from . import (accounts, agreements, audit, cards, catalogue, clock, cover, holidays, patients, programme,
+               quarters, settings, stock)
 from . import backstop as stored_backstop
 from .errors import StorageError
 from .subsidy import disability_eligibility
@@ -80,19 +82,14 @@ def refusal(db, patient_id: int, date: str) -> str | None:
 
 # --- planning a collection --------------------------------------------------------------------
 
-def _voided_ids(db, patient_id: int) -> set[int]:
-    return {r[0] for r in db.execute(
-        "SELECT voids_id FROM dispensings WHERE patient_id = ? AND kind = ?", [patient_id, VOID])}
-
-
-def prior_lines(db, patient_id: int) -> list[supply.PriorLine]:
-    """Lines of the patient's earlier, not voided collections: what is left of them counts."""
-    voided = _voided_ids(db, patient_id)
-    rows = db.execute(
-        "SELECT d.id, l.drug_id, l.cover_until FROM dispensing_lines l JOIN dispensings d "
-        "ON d.id = l.dispensing_id WHERE d.patient_id = ? AND d.kind = ?", [patient_id, DISPENSE])
-    return [supply.PriorLine(drug_id, dt.date.fromisoformat(until))
-            for did, drug_id, until in rows if did not in voided and until]
+def prior_lines(db, patient_id: int, date: str | dt.date | None = None) -> list[supply.PriorLine]:
+    """Lines of the patient's live (not voided) collections with their recomputed cover
+    (``storage.cover``): what is left of them counts. With ``date``, only those dated on or
+    before it — what is in hand on that day, for a collection entered later with an earlier
+    date (补录)."""
+    if date is None:
+        return [supply.PriorLine(c.drug_id, c.until) for c in cover.covers(db, patient_id)]
+    return cover.in_hand(db, patient_id, date)
 
 
 @dataclass
@@ -129,10 +126,13 @@ class Quote:
 
 
 def plan_line(db, patient_id: int, date: str, spec_id: int, packs: int, daily_dose) -> PlannedLine:
+    """One line as planned on ``date``: its cover from what is in hand that day, the most that may
+    be collected, and — for a back-dated collection — the later collections it would push back."""
     spec = catalogue.spec(db, spec_id)
     dose = supply.parse_dose(daily_dose)
-    check = supply.check_line(dt.date.fromisoformat(date), spec["drug_id"], spec["units_per_pack"],
-                              int(packs), dose, prior_lines(db, patient_id))
+    day = dt.date.fromisoformat(date)
+    check = supply.check_line(day, spec["drug_id"], spec["units_per_pack"], int(packs), dose,
+                              prior_lines(db, patient_id, day), cover.later(db, patient_id, spec["drug_id"], day))
     return PlannedLine(spec, int(packs), dose, check, catalogue.price_on(db, spec_id, date))
 
 
@@ -318,7 +318,7 @@ def record(db, patient_id: int, date: str, lines: list[dict], signed: SignedBy,
            insurance_fen: int = 0, relief_fen: int = 0, next_appointment: str | None = None,
            user: dict | None = None) -> dict:
     """Validate every rule again and write the signed collection, its lines and its stock issue in
-    one transaction."""
+    one transaction, with the patient's recomputed cover (``storage.cover.rebuild``)."""
     result = quote(db, patient_id, date, lines, insurance_fen, relief_fen)
     if not result.ok:
         raise StorageError("\n".join(result.problems))
@@ -346,6 +346,7 @@ def record(db, patient_id: int, date: str, lines: list[dict], signed: SignedBy,
             row["dispensing_id"] = entry["id"]
             row["id"] = db["dispensing_lines"].insert(row).last_pk
             stock.issue(db, row["spec_id"], row["packs"], date, row["id"], user)
+        cover.rebuild(db, patient_id, date)
         audit.record(db, audit.CREATE, "dispensing", entry["id"],
                      f"发药：{patient['name']} {date}，共 {len(line_rows)} 种药，"
                      f"总金额 {yuan(entry['total_fen'])} 元", user=user)
@@ -408,6 +409,7 @@ def void(db, dispensing_id: int, reason: str, authoriser_id: int, password: str,
             original_line = row.pop("original_line_id")
             db["dispensing_lines"].insert({**row, "dispensing_id": entry["id"]})
             stock.return_for_void(db, original_line, date, user)
+        cover.rebuild(db, original["patient_id"], original["date"])  # the void frees the cover it caused
         audit.record(db, audit.UPDATE, "dispensing", dispensing_id,
                      f"作废领药记录 {original['date']}（{reason.strip()}），授权人 {authoriser['display_name']}",
                      detail={"void_entry": entry["id"]}, user=user or authoriser)
@@ -456,7 +458,9 @@ def verify(db, dispensing_id: int) -> bool:
 
 
 def cover_by_drug(db, patient_id: int, today: dt.date) -> list[dict]:
-    """Per drug: until when the patient has drugs, and how many days are left."""
+    """Per drug, from the recomputed cover: ``cover_until`` (the first day without drug; the
+    screen shows the day before, ``domain.cover.last_day``) and ``days_left`` (days with drug
+    from ``today`` on, today included)."""
     out = {}
     for line in prior_lines(db, patient_id):
         out[line.drug_id] = max(out.get(line.drug_id, line.cover_until), line.cover_until)
@@ -464,6 +468,18 @@ def cover_by_drug(db, patient_id: int, today: dt.date) -> list[dict]:
     return [{"drug_id": d, "drug_name": names.get(d, ""), "cover_until": until.isoformat(),
              "days_left": max((until - today).days, 0)}
             for d, until in sorted(out.items(), key=lambda kv: kv[1])]
+
+
+def default_appointment(db, date: str, planned: list[PlannedLine]) -> str | None:
+    """The next appointment proposed for a collection on ``date`` of the ``planned`` lines
+    (``plan_line``; ``domain.cover.default_appointment``): the last day with drug of the line that
+    runs out first, counting what was left of earlier collections, on a working day of the
+    clinic's calendar (``holidays.calendar``)."""
+    untils = [p.check.cover_until for p in planned if p.check.days > 0]
+    if not untils:
+        return None
+    day = cover_rules.default_appointment(dt.date.fromisoformat(date), untils, holidays.calendar(db))
+    return day.isoformat() if day else None
 
 
 def next_appointment(db, patient_id: int) -> str | None:

@@ -8,9 +8,11 @@ raw — the screen masks it) and the list's own fields; see each function.
 How the cover is read
 ---------------------
 A patient's cover ends at the latest ``cover_until`` (the first day without drug) of the lines of
-his collections that were not voided. The three-month limit (``domain.supply``) guarantees that a
-line's ``cover_until`` is at most three calendar months — ``LOOKBACK_DAYS`` — after its collection
-day, so:
+his collections that were not voided, as recomputed in ``line_cover`` (``storage.cover``: a void
+frees the cover it caused; the cover stored on a line at signing is never read here). The
+three-month limit (``domain.supply``, checked for back-dated collections against the later ones
+too) keeps a line's ``cover_until`` at most three calendar months — ``LOOKBACK_DAYS`` — after its
+collection day, so:
 
 * the line ending last lies within ``LOOKBACK_DAYS`` before the patient's *latest* collection
   (found backwards through the ``dispensings(patient_id, date)`` index), and
@@ -37,6 +39,7 @@ import datetime as dt
 from collections import defaultdict
 
 from ..domain import adherence as adh
+from ..domain import cover as cover_rules
 from ..domain import programme_status as ps
 from ..domain import risk as risk_rules
 from ..domain import supply
@@ -160,13 +163,11 @@ WITH last AS (
     FROM patients p WHERE {{where}}
 )
 SELECT last.patient_id, ld.date AS last_collection, ld.next_appointment,
-       l.drug_id, max(l.cover_until) AS cover_until
+       c.drug_id, max(c.cover_until) AS cover_until
 FROM last
 JOIN dispensings ld ON ld.id = last.last_id
-JOIN dispensings d ON d.patient_id = last.patient_id AND d.date >= date(ld.date, '-{LOOKBACK_DAYS} days')
-JOIN dispensing_lines l ON l.dispensing_id = d.id
-WHERE {_LIVE} AND l.cover_until IS NOT NULL
-GROUP BY last.patient_id, l.drug_id
+JOIN line_cover c ON c.patient_id = last.patient_id AND c.date >= date(ld.date, '-{LOOKBACK_DAYS} days')
+GROUP BY last.patient_id, c.drug_id
 """
 
 
@@ -194,8 +195,9 @@ def covers(db, statuses=(ps.ENROLLED,), ids=None) -> dict[int, dict]:
 
 
 def drugs_text(by_drug: dict[int, dt.date], names: dict[int, str]) -> str:
-    """``奥氮平 至 2026-12-15；利培酮 至 2026-12-20``: each drug's first day without, soonest first."""
-    return "；".join(f"{names.get(drug, str(drug))} 至 {until.isoformat()}"
+    """``奥氮平 至 2026-12-14；利培酮 至 2026-12-20``: each drug's last day with drug
+    (``cover.LAST_DAY_LABEL``), soonest first; ``by_drug`` holds the first days without."""
+    return "；".join(f"{names.get(drug, str(drug))} 至 {cover_rules.last_day_text(until)}"
                     for drug, until in sorted(by_drug.items(), key=lambda kv: (kv[1], kv[0])))
 
 
@@ -233,6 +235,7 @@ def _cover_rows(db, picked: dict[int, tuple]) -> list[dict]:
         rows.append({
             **people[pid],
             "cover_until": _iso(c["cover_until"]) if c else None,
+            "cover_last_day": cover_rules.last_day_text(c["cover_until"]) if c else None,
             "drugs": drugs_text(c["by_drug"], names) if c else "",
             "last_collection": _iso(c["last_collection"]) if c else None,
             "next_appointment": c["next_appointment"] if c else None,
@@ -253,7 +256,8 @@ def due_this_month(db, today: dt.date) -> list[dict]:
     in the last ``overdue_days`` days, not yet overdue), soonest first.
 
     Keys: ``PERSON_KEYS`` + ``cover_until`` (latest first day without drug, ``None`` if never
-    collected), ``drugs`` (per drug text), ``last_collection``, ``next_appointment`` (agreed at the
+    collected), ``cover_last_day`` (the day before: the last day with drug, as shown),
+    ``drugs`` (per drug text, last days with drug), ``last_collection``, ``next_appointment`` (agreed at the
     latest collection), ``due_date``, ``due_reason`` (cover / discharged / enrolled),
     ``due_reason_label``, ``days_left`` (``due_date − today``; negative: ran out that many days
     ago)."""
@@ -413,13 +417,12 @@ def adherence_window(today: dt.date, events) -> tuple[dt.date, dt.date]:
 
 
 def _covered_lines(db, since: dt.date, before: dt.date, patient_id: int | None = None):
-    """(patient_id, cover_start, cover_until) of live lines collected in ``[since, before)``."""
-    sql = ("SELECT d.patient_id, l.cover_start, l.cover_until FROM dispensings d "
-           "JOIN dispensing_lines l ON l.dispensing_id = d.id "
-           f"WHERE d.date >= ? AND d.date < ? AND {_LIVE} AND l.cover_start IS NOT NULL")
+    """(patient_id, cover_start, cover_until) of live lines collected in ``[since, before)``,
+    with their recomputed cover (``line_cover``)."""
+    sql = "SELECT c.patient_id, c.cover_start, c.cover_until FROM line_cover c WHERE c.date >= ? AND c.date < ?"
     args = [since.isoformat(), before.isoformat()]
     if patient_id is not None:
-        sql = sql.replace("WHERE d.date", "WHERE d.patient_id = ? AND d.date")
+        sql = sql.replace("WHERE c.date", "WHERE c.patient_id = ? AND c.date")
         args.insert(0, patient_id)
     return db.execute(sql, args)
 
@@ -453,7 +456,8 @@ def adherence_list(db, today: dt.date, threshold: int | None = None,
 
     Keys: ``PERSON_KEYS`` + ``percent`` (rounded down), ``label`` (``72%（有药 262/365 天）``),
     ``covered_days``, ``eligible_days``, ``uncovered_days``, ``hospital_days``, ``window_start``,
-    ``window_end`` (first day after the window: today), ``last_collection``, ``cover_until``."""
+    ``window_end`` (first day after the window: today), ``last_collection``, ``cover_until``,
+    ``cover_last_day``."""
     if threshold is None:
         threshold = settings.get(db, "adherence_threshold_percent")
     enrolled = _approved(db, (ps.ENROLLED,))
@@ -478,6 +482,7 @@ def adherence_list(db, today: dt.date, threshold: int | None = None,
                      "uncovered_days": result.uncovered_days, "hospital_days": result.hospital_days,
                      "window_start": _iso(result.start), "window_end": _iso(result.end),
                      "last_collection": _iso(c["last_collection"]) if c else None,
-                     "cover_until": _iso(c["cover_until"]) if c else None})
+                     "cover_until": _iso(c["cover_until"]) if c else None,
+                     "cover_last_day": cover_rules.last_day_text(c["cover_until"]) if c else None})
     rows.sort(key=lambda r: (r["percent"], -r["uncovered_days"], r["_order"]))
     return [_public(r) for r in rows]

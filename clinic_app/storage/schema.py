@@ -256,3 +256,22 @@ def m008_card_void_date(db):
     db["rescue_cards"].add_column("void_date", str)
     db.execute("UPDATE rescue_cards SET void_date = substr(void_reason, 6, 10) "
                "WHERE status = 'void' AND void_reason LIKE '退出项目（____-__-__）'")
+
+
+@MIGRATIONS()
+def m009_line_cover(db):
+    """The recomputed cover of every live dispensing line (``storage.cover``): rebuilt for the
+    patient with every collection and void, so a void frees the cover it caused and a back-dated
+    collection slots in by its date. Backfilled here from the existing collections."""
+    from . import cover
+
+    db["line_cover"].create(
+        {"line_id": int, "dispensing_id": int, "patient_id": int, "drug_id": int, "date": str,
+         "cover_start": str, "cover_until": str},
+        pk="line_id", not_null={"dispensing_id", "patient_id", "drug_id", "date", "cover_start", "cover_until"},
+        foreign_keys=[("line_id", "dispensing_lines", "id"), ("dispensing_id", "dispensings", "id"),
+                      ("patient_id", "patients", "id"), ("drug_id", "drugs", "id")],
+    )
+    db["line_cover"].create_index(["patient_id", "date"])
+    db["line_cover"].create_index(["date"])
+    cover.rebuild_all(db)

@@ -52,7 +52,8 @@ def test_a_hundred_day_collection_is_refused_with_the_most_that_may_be_collected
     message = line.message("片", "盒")
     assert "超过三个月用量" in message
     assert "本次最多可领 9 盒（90 片）" in message
-    assert "2027-04-11" in message and "2027-04-01" in message
+    # the last day with drug on both sides (issue 8, point 8): 04-11 and 04-01 are the first days without
+    assert "可用至（含当日）2027-04-10" in message and "不得超过 2027-03-31" in message
 
 
 def test_the_message_uses_the_units_it_is_given():

@@ -235,3 +235,17 @@ def test_demo_months_write_dispensing_that_follows_the_rules_and_verifies(fresh_
         "SELECT count(*) FROM dispensings WHERE insurance_fen + relief_fen + disability_fen + programme_fen "
         "!= total_fen").fetchone()[0]
     assert parts == 0
+
+
+def test_demo_dispensing_writes_the_recomputed_cover_of_every_line(fresh_db):
+    """line_cover is written in bulk alongside the demo's collections and equals a from-scratch
+    rebuild; every line's stored cover agrees with it (the demo writes in date order, no voids)."""
+    from clinic_app.storage import cover
+
+    demo.write_demo(fresh_db, patients=120, months=6)
+    written = sorted(fresh_db.execute("SELECT line_id, cover_start, cover_until FROM line_cover").fetchall())
+    assert len(written) == fresh_db["dispensing_lines"].count > 0
+    assert written == sorted(fresh_db.execute(
+        "SELECT id, cover_start, cover_until FROM dispensing_lines").fetchall())
+    cover.rebuild_all(fresh_db)
+    assert sorted(fresh_db.execute("SELECT line_id, cover_start, cover_until FROM line_cover").fetchall()) == written

@@ -140,7 +140,8 @@ def test_a_hundred_days_are_refused_with_the_maximum_and_ninety_accepted(world):
     assert planned.check.limit == dt.date(2027, 2, 20)
     assert (planned.check.max_packs, planned.check.max_units) == (9, 184)
     text = problems(world, [line(world.risperidone, 10, "2")])
-    assert "超过三个月用量：本次最多可领 9 盒（184 片），领药后可用至 2027-02-28，不得超过 2027-02-20" in text
+    # the last day with drug on both sides (issue 8, point 8)
+    assert "超过三个月用量：本次最多可领 9 盒（184 片），领药后可用至（含当日）2027-02-27，不得超过 2027-02-19" in text
     assert "第1行" in text and "利培酮片" in text
     message = refused(world, [line(world.risperidone, 10, "2")])
     assert "本次最多可领 9 盒" in message
@@ -152,7 +153,7 @@ def test_the_limit_clamps_at_the_month_end(world):
     planned = disp.plan_line(world.db, world.patient_id, "2026-11-30", world.risperidone["id"], 9, "2")
     assert planned.check.limit == dt.date(2027, 2, 28)
     assert planned.check.max_packs == 9 and planned.check.ok
-    assert "不得超过 2027-02-28" in problems(world, [line(world.risperidone, 10, "2")], "2026-11-30")
+    assert "不得超过 2027-02-27" in problems(world, [line(world.risperidone, 10, "2")], "2026-11-30")  # last day
     entry = world.dispense("2026-11-30", [line(world.risperidone, 9, "2")])
     assert entry["lines"][0]["cover_until"] == "2027-02-28"
 

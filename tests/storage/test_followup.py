@@ -129,7 +129,7 @@ def test_due_this_month(clinic, cover_world):
     check_person(due["本月"])
     assert (due["本月"]["cover_until"], due["本月"]["due_date"], due["本月"]["days_left"]) == (
         "2026-12-21", "2026-12-21", 11)
-    assert due["本月"]["drugs"] == "奥氮平 至 2026-12-15；利培酮 至 2026-12-21"
+    assert due["本月"]["drugs"] == "奥氮平 至 2026-12-14；利培酮 至 2026-12-20"  # last days with drug
     assert due["本月"]["next_appointment"] == "2026-12-20"
     assert due["本月"]["last_collection"] == "2026-12-01"
     assert (due["本月"]["guardian_name"], due["本月"]["guardian_phone"]) == ("王监护", "13800000001")

@@ -50,9 +50,9 @@ def test_the_new_user_path_from_prescription_to_three_signatures(qtbot, world, o
     table = dialog.table
     assert row.packs.value() == 10  # never cut down to the maximum
     assert [table.cell_text(0, c) for c in (UNITS, DAYS, UNTIL, MAX)] == [
-        "200 片", "100 天", "2027-02-28", "最多可领 9 盒"]
+        "200 片", "100 天", "2027-02-27", "最多可领 9 盒"]  # the last day with drug
     assert table.cell_is_red(0, MAX) and table.cell_is_red(0, DAYS)
-    assert "超过三个月用量：本次最多可领 9 盒（184 片），领药后可用至 2027-02-28，不得超过 2027-02-20" in \
+    assert "超过三个月用量：本次最多可领 9 盒（184 片），领药后可用至（含当日）2027-02-27，不得超过 2027-02-19" in \
         dialog.problems.text()
     assert not dialog.next_button.isEnabled()
     assert not dialog.next_step()
@@ -60,10 +60,10 @@ def test_the_new_user_path_from_prescription_to_three_signatures(qtbot, world, o
     row.packs.setValue(9)
     dialog.add_line(world.olanzapine["id"], 6, "1")
     assert [table.cell_text(0, c) for c in (UNITS, DAYS, UNTIL, MAX)] == [
-        "180 片", "90 天", "2027-02-18", "最多可领 9 盒"]
+        "180 片", "90 天", "2027-02-17", "最多可领 9 盒"]
     assert not table.cell_is_red(0, MAX)
     assert [table.cell_text(1, c) for c in (UNITS, DAYS, UNTIL, MAX, TOTAL)] == [
-        "84 片", "84 天", "2027-02-12", "最多可领 6 盒", "277.20"]
+        "84 片", "84 天", "2027-02-11", "最多可领 6 盒", "277.20"]
     assert dialog.problems.isHidden()
     # the insurance settlement is typed in yuan; the programme fund pays the rest
     qtbot.keyClicks(dialog.costs.insurance, "120.50")
@@ -76,7 +76,7 @@ def test_the_new_user_path_from_prescription_to_three_signatures(qtbot, world, o
         fen = [round(float(v) * 100) for v in line[1:]]
         assert fen[0] == sum(fen[1:])
     assert sum(round(float(line[1]) * 100) for line in split[:-1]) == 44370
-    assert dialog.appointment.text() == "2027-02-12"  # date + the shortest cover (84 days)
+    assert dialog.appointment.text() == "2027-02-11"  # the last day of the shortest cover (84 days), a Thursday
     assert dialog.next_button.isEnabled()
 
     # all three sign
@@ -95,7 +95,7 @@ def test_the_new_user_path_from_prescription_to_three_signatures(qtbot, world, o
 
     entry = dialog.entry
     assert entry["total_fen"] == 44370 and entry["insurance_fen"] == 12050 and entry["programme_fen"] == 32320
-    assert entry["next_appointment"] == "2027-02-12"
+    assert entry["next_appointment"] == "2027-02-11"
     assert (entry["psychiatrist_name"], entry["dispenser_name"], entry["guardian_name"]) == (
         "王医生", "李精防", "张大山")
     assert entry["guardian_signature"] == signing.pad.to_png()
@@ -284,9 +284,9 @@ def test_lines_need_a_drug_and_a_dose_and_the_same_spec_only_once(qtbot, world, 
 def test_the_next_appointment_follows_the_shortest_cover_until_it_is_typed(qtbot, world, officer_session):
     dialog = open_dialog(qtbot, officer_session, world.patient_id)
     prescribe_three_months(dialog, world)
-    assert dialog.appointment.text() == "2027-02-12"
-    dialog.set_line(1, packs=2)  # olanzapine 28 days
-    assert dialog.appointment.text() == "2026-12-18"
+    assert dialog.appointment.text() == "2027-02-11"
+    dialog.set_line(1, packs=2)  # olanzapine 28 days: the last day with drug, Thursday 2026-12-17
+    assert dialog.appointment.text() == "2026-12-17"
     dialog.appointment.selectAll()  # the user types over the default
     qtbot.keyClicks(dialog.appointment, "2026-12-15")
     dialog.set_line(1, packs=3)
@@ -302,7 +302,7 @@ def test_a_second_collection_shows_what_is_left_of_the_first(qtbot, world, offic
     dialog.date.setText("2026-12-20")
     dialog.set_line(0, world.risperidone["id"], 4, "2")
     assert dialog.table.cell_text(0, MAX) == "最多可领 3 盒"
-    assert dialog.table.cell_text(0, UNTIL) == "2027-03-30"  # from 2027-02-18, 40 days
+    assert dialog.table.cell_text(0, UNTIL) == "2027-03-29"  # from 2027-02-18, 40 days: the last day with drug
     assert "本次最多可领 3 盒（60 片）" in dialog.problems.text()
     dialog.set_line(0, packs=3)
     assert dialog.next_button.isEnabled()
@@ -362,3 +362,33 @@ def test_a_decimal_comma_in_an_amount_is_refused_at_its_field_and_the_text_stays
     dialog.costs.insurance.setText("120.50")
     assert dialog.costs.insurance_error.isHidden() and dialog.next_button.isEnabled()
     assert dialog.costs.amounts["insurance"].text() == "120.50"
+
+
+# --- issue 8: back-dated collections, the recomputed cover, the default appointment ----------------
+
+def test_a_back_dated_collection_pushing_a_later_one_past_its_limit_is_refused_naming_its_date(
+        qtbot, world, officer_session):
+    world.dispense("2026-12-10", [{"spec_id": world.risperidone["id"], "packs": 8, "daily_dose": "2"}])
+    dialog = open_dialog(qtbot, officer_session, world.patient_id)
+    dialog.date.setText("2026-11-25")  # entered later with an earlier date (补录)
+    dialog.choose_psychiatrist(world.doctor["id"])
+    dialog.set_line(0, world.risperidone["id"], 3, "2")
+    assert ("补录后，2026-12-10 的领药将超过三个月用量（可用至（含当日）2027-03-14，不得超过 2027-03-09）"
+            "：本次最多可领 2 盒（50 片）") in dialog.problems.text()
+    assert dialog.table.cell_text(0, MAX) == "最多可领 2 盒" and dialog.table.cell_is_red(0, MAX)
+    assert dialog.table.cell_text(0, UNTIL) == "2026-12-24"  # from its own date: the later one is not in hand
+    assert not dialog.next_button.isEnabled() and not dialog.next_step()
+    dialog.set_line(0, packs=2)
+    assert dialog.problems.isHidden() and dialog.next_button.isEnabled()
+
+
+def test_the_default_appointment_counts_what_is_left_and_falls_on_a_working_day(qtbot, world, officer_session):
+    world.dispense(DAY, [{"spec_id": world.risperidone["id"], "packs": 6, "daily_dose": "2"}])  # to 2027-01-18
+    dialog = open_dialog(qtbot, officer_session, world.patient_id)
+    dialog.date.setText("2026-12-20")
+    dialog.choose_psychiatrist(world.doctor["id"])
+    dialog.set_line(0, world.risperidone["id"], 1, "2")  # 10 more days after the 30 left: to 2027-01-28
+    assert dialog.table.cell_text(0, UNTIL) == "2027-01-28"
+    assert dialog.appointment.text() == "2027-01-28"  # a Thursday
+    dialog.add_line(world.olanzapine["id"], 2, "1")  # 28 days: the last one 2027-01-16, a Saturday
+    assert dialog.appointment.text() == "2027-01-15"

@@ -34,7 +34,8 @@ def test_the_history_shows_amounts_signers_cover_and_appointment(qtbot, world, o
     status = panel.status.text()
     assert "可以领药" in status and "约定下次取药：2027-02-10（82 天后）" in status
     cover = panel.cover.text()
-    assert "奥氮平 还可用 84 天（至 2027-02-12）" in cover and "利培酮 还可用 90 天（至 2027-02-18）" in cover
+    assert "奥氮平 还可用 84 天（可用至（含当日）2027-02-11）" in cover and \
+        "利培酮 还可用 90 天（可用至（含当日）2027-02-17）" in cover  # the last day with drug
     assert "尚未打印领药记录" in panel.card_state.text() and "待打印到卡上：1 条记录" in panel.card_state.text()
 
 
@@ -158,3 +159,15 @@ def test_an_inactive_officer_is_not_offered_as_dispenser_or_authoriser(qtbot, wo
     names = {u["display_name"] for u in dispensers(world.db)}
     assert "赵发药" not in names and {"李精防", "陈管理"} <= names
     assert all(u["role"] in (roles.ADMIN, roles.OFFICER) for u in authorisers(world.db))
+
+
+def test_after_a_void_the_patient_page_shows_the_freed_cover_of_the_later_collection(qtbot, world, officer_session,
+                                                                                   monkeypatch):
+    fix_today(monkeypatch, dt.date(2026, 12, 20))
+    first = world.dispense(DAY, [line(world.risperidone, 6, "2")])        # 60 days: to 2027-01-18
+    world.dispense("2026-12-01", [line(world.risperidone, 3, "2")])       # pushed behind: to 2027-02-17
+    panel = make_panel(qtbot, officer_session, world.patient_id)
+    assert "利培酮 还可用 60 天（可用至（含当日）2027-02-17）" in panel.cover.text()
+    world.void(first["id"], date="2026-12-20")
+    panel.reload()
+    assert "利培酮 还可用 11 天（可用至（含当日）2026-12-30）" in panel.cover.text()

@@ -95,7 +95,7 @@ def test_due_this_month(qtbot, session, people, answers):
     assert _column(tab, "姓名") == ["本月甲"]
     assert _column(tab, "应取药日期") == ["2026-12-15"]
     assert _column(tab, "剩余天数") == ["还有 5 天"]
-    assert _column(tab, "各药品用至") == ["利培酮 至 2026-12-15"]
+    assert _column(tab, "各药品可用至（含当日）") == ["利培酮 至 2026-12-14"]  # the last day with drug
     assert _column(tab, "上次领药") == ["2026-11-25"]
     assert _column(tab, "救助卡编号") == ["油溪镇 0002"]
     assert tab.count_label.text() == "共 1 名（7 天内到期 1）"
@@ -259,7 +259,7 @@ def test_printing_the_overdue_list_writes_and_audits_a_pdf(qtbot, session, peopl
     number = session.db["patients"].get(people["断药乙"])["id_number"]
     assert number not in text and flat(idnumber.mask(number)) in text
     assert EXCHANGE_NOTICE not in text
-    assert "各药品用至" not in text and "监护人联系方式" in text  # A4 is narrower than the screen
+    assert "各药品可用至" not in text and "监护人联系方式" in text  # A4 is narrower than the screen
     row = audit.recent(session.db, 1)[0]
     assert (row["action"], row["entity"], row["entity_id"], row["username"]) == (
         audit.PRINT, "work_list", "逾期未领药", "tester")

@@ -10,8 +10,6 @@ No modal loop is needed to drive it: tests fill the widgets and call ``next_step
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
@@ -133,7 +131,7 @@ class DispensingDialog(QDialog):
         self.appointment.textEdited.connect(self._appointment_typed)
         self.appointment.textChanged.connect(lambda _t: self.refresh())
         self.appointment_error = error_label()
-        self.appointment_hint = QLabel("默认：领药日期 + 最短可用天数；可修改")
+        self.appointment_hint = QLabel("默认：最先用完的药品的最后一天（含上次剩余，遇节假日提前）；可修改")
         set_role(self.appointment_hint, "hint")
         appointment.addRow("约定下次取药", with_error(row_of(self.appointment, self.appointment_hint),
                                                         self.appointment_error))
@@ -244,10 +242,12 @@ class DispensingDialog(QDialog):
                                          and appointment_ok and doctor_ok))
 
     def _default_appointment(self, date: str | None) -> None:
-        days = self.table.shortest_days()
-        if not self._appointment_auto or date is None or days is None:
+        """The storage's proposal (``dispensing.default_appointment``), until the user types one."""
+        if not self._appointment_auto or date is None:
             return
-        self.appointment.setText((dt.date.fromisoformat(date) + dt.timedelta(days=days)).isoformat())
+        day = dispensing.default_appointment(self.db, date, self.table.planned())
+        if day:
+            self.appointment.setText(day)
 
     def _check_appointment(self, date: str | None) -> bool:
         text = self.appointment.text().strip()

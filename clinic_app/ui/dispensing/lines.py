@@ -9,12 +9,13 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QSpinBox, QTableWidget, QTableWidgetItem, QToolButton, QWidget)
 
+from ...domain.cover import LAST_DAY_LABEL, last_day_text
 from ...domain.errors import ValidationError
 from ...domain.money import yuan
 from ...storage import catalogue, dispensing
 from ...storage.errors import StorageError
 
-COLUMNS = ("药品及规格", "数量", "每日用量", "合计", "可用天数", "可用至", "最多可领", "单价（元）", "金额（元）",
+COLUMNS = ("药品及规格", "数量", "每日用量", "合计", "可用天数", LAST_DAY_LABEL, "最多可领", "单价（元）", "金额（元）",
            "支付", "")
 SPEC, PACKS, DOSE, UNITS, DAYS, UNTIL, MAX, PRICE, TOTAL, FUND, REMOVE = range(len(COLUMNS))
 SELF_PAID_SHORT = "自费，项目不支付"
@@ -173,11 +174,12 @@ class LinesTable(QTableWidget):
             check = planned.check
             over = not check.ok
             texts.update({
-                UNITS: f"{planned.units} {unit}", DAYS: f"{check.days} 天", UNTIL: check.cover_until.isoformat(),
+                UNITS: f"{planned.units} {unit}", DAYS: f"{check.days} 天", UNTIL: check.last_day.isoformat(),
                 MAX: f"最多可领 {check.max_packs} {pack_unit}", PRICE: yuan(planned.price_fen),
                 TOTAL: yuan(planned.total_fen)})
             tip = check.message(unit, pack_unit) or (
-                f"从 {check.start.isoformat()} 起可用 {check.days} 天，最晚可用至 {check.limit.isoformat()}")
+                f"从 {check.start.isoformat()} 起可用 {check.days} 天，{LAST_DAY_LABEL}{check.last_day.isoformat()}，"
+                f"三个月用量最多用至 {last_day_text(check.limit)}")
         else:
             tip = row.issue
         for column, text in texts.items():
@@ -208,6 +210,10 @@ class LinesTable(QTableWidget):
 
     def complete(self) -> bool:
         return bool(self.rows) and all(row.spec_id is not None for row in self.rows)
+
+    def planned(self) -> list:
+        """The rows planned so far (``dispensing.PlannedLine``), for the default appointment."""
+        return [row.planned for row in self.rows if row.planned is not None]
 
     def shortest_days(self) -> int | None:
         days = [row.planned.check.days for row in self.rows if row.planned and row.planned.check.days > 0]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
                                QPushButton, QVBoxLayout, QWidget)
 
 from ...domain import roles
+from ...domain.cover import LAST_DAY_LABEL
 from ...domain.money import yuan
 from ...domain.supply import format_dose
 from ...storage import accounts, dispensing
@@ -55,7 +56,7 @@ def order_text(order: Order) -> str:
     lines = [f"领药日期 {order.date}　开方精神科医师 {order.psychiatrist_name}"]
     for planned in quote.lines:
         lines.append(f"· {planned.spec['label']} {planned.packs}{planned.spec.get('pack_unit') or '盒'}，"
-                     f"每日 {text_dose(planned)}，可用 {planned.check.days} 天（至 {planned.check.cover_until.isoformat()}），"
+                     f"每日 {text_dose(planned)}，可用 {planned.check.days} 天（{LAST_DAY_LABEL}{planned.check.last_day.isoformat()}），"
                      f"{yuan(planned.total_fen)} 元")
     split = quote.split
     lines.append(f"领药总金额 {yuan(split.total)} 元 = 医保特病 {yuan(split.insurance)} + 民政救助 {yuan(split.relief)}"

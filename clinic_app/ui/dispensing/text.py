@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ...domain.cover import LAST_DAY_LABEL, last_day_text
 from ...domain.money import yuan
 from ...storage import dispensing
 
@@ -58,10 +59,12 @@ def summary(entry: dict) -> str:
 
 
 def cover_text(cover: dict) -> str:
-    """'利培酮 还可用 23 天（至 2026-12-15）' — the day given is the first day without drug."""
+    """'利培酮 还可用 23 天（可用至（含当日）2026-12-14）' — the last day with drug, as on the
+    dialog and the slip."""
+    last = last_day_text(cover["cover_until"])
     if cover["days_left"] > 0:
-        return f"{cover['drug_name']} 还可用 {cover['days_left']} 天（至 {cover['cover_until']}）"
-    return f"{cover['drug_name']} 已用完（{cover['cover_until']} 起无药）"
+        return f"{cover['drug_name']} 还可用 {cover['days_left']} 天（{LAST_DAY_LABEL}{last}）"
+    return f"{cover['drug_name']} 已用完（{LAST_DAY_LABEL}{last}）"
 
 
 def appointment_text(date: str | None, today: dt.date) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...domain import programme_status as ps
+from ...domain.cover import LAST_DAY_LABEL
 from ...storage import followup as fu
 from ...storage import settings
 from .content import DUE_SOON, OVERDUE, ListContent, Row, _address, _mask, _text
@@ -28,9 +29,10 @@ def _joined(*parts: str) -> str:
 
 # --- 本月到期 ------------------------------------------------------------------------------
 
+DRUGS_HEADER = f"各药品{LAST_DAY_LABEL}"  # the last day with drug, as on the dialog and the slip
 DUE_HEADERS = ("应取药日期", "剩余天数", "姓名", "身份证号", "救助卡编号", "家庭住址", "联系电话", "监护人",
-               "监护人联系方式", "上次领药", "各药品用至", "约定取药日期", "原因")
-DUE_PRINTED = tuple(h for h in DUE_HEADERS if h not in ("各药品用至", "约定取药日期"))  # A4 is only so wide
+               "监护人联系方式", "上次领药", DRUGS_HEADER, "约定取药日期", "原因")
+DUE_PRINTED = tuple(h for h in DUE_HEADERS if h not in (DRUGS_HEADER, "约定取药日期"))  # A4 is only so wide
 DUE_SOON_DAYS = 7  # the row turns orange this many days before the drug runs out
 
 
@@ -68,8 +70,8 @@ def due_this_month(db, today: dt.date) -> ListContent:
 # --- 逾期未领药 ----------------------------------------------------------------------------
 
 OVERDUE_HEADERS = ("应取药日期", "逾期天数", "姓名", "身份证号", "救助卡编号", "家庭住址", "联系电话", "监护人",
-                   "监护人联系方式", "上次领药", "各药品用至", "原因")
-OVERDUE_PRINTED = tuple(h for h in OVERDUE_HEADERS if h != "各药品用至")
+                   "监护人联系方式", "上次领药", DRUGS_HEADER, "原因")
+OVERDUE_PRINTED = tuple(h for h in OVERDUE_HEADERS if h != DRUGS_HEADER)
 
 
 def overdue_heading(days: int) -> str:
@@ -161,7 +163,7 @@ def worsening(db, today: dt.date) -> ListContent:
 # --- 依从性 --------------------------------------------------------------------------------
 
 ADHERENCE_HEADERS = ("依从性", "断药天数", "住院天数", "姓名", "身份证号", "救助卡编号", "家庭住址", "联系电话",
-                     "监护人联系方式", "上次领药", "药品用至", "计算明细")
+                     "监护人联系方式", "上次领药", f"药品{LAST_DAY_LABEL}", "计算明细")
 ADHERENCE_PRINTED = ("依从性", "姓名", "身份证号", "救助卡编号", "家庭住址", "联系电话", "监护人联系方式", "上次领药",
                      "计算明细")
 
@@ -178,7 +180,7 @@ def adherence(db, today: dt.date) -> ListContent:
     for r in fu.adherence_list(db, today, threshold):
         cells = [f"{r['percent']}%", r["uncovered_days"], r["hospital_days"], _text(r["name"]),
                  _mask(r["id_number"]), _text(r["card_number"]), _address(r), _text(r["phone"]),
-                 _text(r["guardian_phone"]), _text(r["last_collection"]) or "未领过", _text(r["cover_until"]),
+                 _text(r["guardian_phone"]), _text(r["last_collection"]) or "未领过", _text(r["cover_last_day"]),
                  r["label"]]
         sort = list(cells)
         sort[0] = r["percent"]
