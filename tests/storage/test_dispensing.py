@@ -492,3 +492,18 @@ def test_the_label_and_price_of_a_line_come_from_the_catalogue(world):
     assert planned.price_fen == OLANZAPINE_FEN and planned.total_fen == 6 * OLANZAPINE_FEN
     assert planned.units == 84
     assert "奥氮平片" in catalogue.label(planned.spec)
+
+
+def test_a_void_that_moves_a_later_collections_cover_moves_its_charge_to_other_months(world):
+    settings.put(world.db, "monthly_cap_fen", 5000)
+    first = world.dispense("2026-12-01", december_risperidone(world))           # December
+    world.dispense("2026-12-05", december_risperidone(world))                   # pushed to January
+    olanzapine = [line(world.olanzapine, 1, "14/22")]                           # 10–31 December
+    assert "2026年12月 限额 50.00 元，其他领药已计入 18.50 元" in refused(world, olanzapine, "2026-12-10",
+                                                                       insurance_fen=1200)
+    world.void(first["id"])            # the second collection's cover moves back to 5 Dec – 4 Jan
+    text = refused(world, olanzapine, "2026-12-10", insurance_fen=1200)
+    december = next(u for u in disp.quote(world.db, world.patient_id, "2026-12-10", olanzapine,
+                                           insurance_fen=1200).cap.uses)
+    assert december.used == 1850 * 27 // 31 + 1 or december.used == 1850 * 27 // 31   # 27 of its 31 days
+    assert f"其他领药已计入 {december.used // 100}.{december.used % 100:02d} 元" in text
