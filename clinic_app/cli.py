@@ -92,12 +92,12 @@ def _demo(args) -> int:
 
 def _audit(args) -> int:
     from .storage import audit
-    from .storage.db import connect
+    from .storage.db import check_existing, connect
 
     if not Path(args.db).exists():
         print(f"找不到数据库文件：{args.db}", file=sys.stderr)
         return 2
-    db = connect(require_existing_db(args.db))
+    db = connect(check_existing(require_existing_db(args.db)))
     try:
         result = audit.verify(db)
     finally:
@@ -332,8 +332,11 @@ def _import_register(args) -> int:
     A dry run writes nothing but shows patient data, so it logs in as well."""
     from .exchange import register_import as ri
 
+    from .exchange.register_reading import choose_sheet, read_sheets
+
     require_existing_db(args.db)
     try:
+        choose_sheet(read_sheets(Path(args.file)))  # an unreadable file is refused before logging in
         return _import_logged_in(args)
     except ri.RegisterFileError as exc:
         print(exc.message, file=sys.stderr)

@@ -145,11 +145,30 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
             try:
                 _copy_checked_backup(backup_file, tmp)
                 kept = _keep_current(db_path) if db_path.exists() else None
-                _remove_side_files(db_path)
-                os.replace(tmp, db_path)
+                if db_path.exists() and _copied_in_place(tmp, db_path):
+                    _remove_quietly(tmp)
+                else:
+                    _remove_side_files(db_path)
+                    os.replace(tmp, db_path)
             except OSError as exc:
                 raise BackupError(f"恢复失败：{_os_reason(exc)}") from exc
     return kept
+
+
+def _copied_in_place(checked: Path, db_path: Path) -> bool:
+    """Copy the checked backup *into* the current database file with SQLite's backup API.
+
+    Another process may have the database open (a command waiting for the write lock, a reader):
+    written in place, the restored content is what its next transaction sees, where a file
+    swapped underneath would leave it reading — or writing — a deleted file. False when the
+    current file cannot take it (it is damaged beyond opening): then the file is swapped.
+    """
+    try:
+        with closing(open_file(checked, read_only=True)) as src, closing(open_file(db_path)) as dst:
+            src.backup(dst)
+    except sqlite3.DatabaseError:
+        return False
+    return True
 
 
 def check_restorable(db_path: Path, backup_file: Path) -> None:

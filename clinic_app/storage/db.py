@@ -86,6 +86,16 @@ def connect(path: str | Path) -> ClinicDatabase:
     db = ClinicDatabase(conn)
     db.db_path = path
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        # Before anything that writes (switching to WAL rewrites the header): another
+        # program's database is left exactly as it was.
+        problem = foreign_problem(db)
+    except BaseException:
+        conn.close()
+        raise
+    if problem:
+        conn.close()
+        raise NotOurDatabase(f"{path} 不是本程序的数据库（{problem}），未做任何改动")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
@@ -96,15 +106,12 @@ def open_database(path: str | Path) -> ClinicDatabase:
     """Create the file if needed, bring its schema up to date and load reference data.
 
     Refuses (``NotOurDatabase``) a database of another program rather than adding our tables to
-    it; ``open_existing`` also refuses a file that is not there.
+    it (``connect`` checks that); ``open_existing`` also refuses a file that is not there.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = connect(path)
     try:
-        problem = foreign_problem(db)
-        if problem:
-            raise NotOurDatabase(f"{path} 不是本程序的数据库（{problem}），未做任何改动")
         if pending_migrations(db) or not (db["clinics"].count and db["drugs"].count):
             with db.write_lock.hold():
                 migrate(db)
@@ -116,12 +123,20 @@ def open_database(path: str | Path) -> ClinicDatabase:
 
 def open_existing(path: str | Path) -> ClinicDatabase:
     """``open_database`` for commands that work on a database that must already exist."""
+    return open_database(check_existing(path))
+
+
+def check_existing(path: str | Path) -> Path:
+    """The path of a database that must already exist; an empty file is refused too, since
+    opening it would turn it into a new, empty database."""
     path = Path(path)
     if not path.is_file():
         if path.is_dir():
             raise NotFoundError(f"{path} 是文件夹，不是数据库文件")
         raise NotFoundError(f"找不到数据库文件：{path}")
-    return open_database(path)
+    if path.stat().st_size == 0:
+        raise NotOurDatabase(f"{path} 是空文件，不是本程序的数据库，未做任何改动")
+    return path
 
 
 def foreign_problem(db: sqlite_utils.Database) -> str | None:
