@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
-from .cli_auth import LOGIN_COMMANDS, add_login, logged_in, needs_login, require_existing_db, writing
+from .cli_auth import (LOGIN_COMMANDS, add_login, logged_in, needs_login, read_password, require_existing_db,
+                       writing)
 
 
 def _add_db(parser: argparse.ArgumentParser, required: bool = False) -> None:
@@ -399,8 +400,19 @@ def _add_ledger_parsers(sub) -> None:
     _add_login(reopen)
 
 
-# The names other sub-commands have used for logging in.
+# The names other sub-commands have used for logging in; new ones should use ``logged_in`` or
+# ``needs_login`` (cli_auth), which also check the role and hold the write lock.
 _add_login = add_login
+_password = read_password
+
+
+def _ledger_db(args):
+    from .storage.db import open_existing
+
+    if not Path(args.db).exists():
+        print(f"找不到数据库文件：{args.db}", file=sys.stderr)
+        return None
+    return open_existing(args.db)
 
 
 def _export_ledger(args) -> int:

@@ -19,16 +19,18 @@ from clinic_app.storage.db import connect, open_database
 
 from .cli_login import add_clerk
 
-ROUNDS = 150
+ROUNDS = 3000  # at most: the writers stop once the test says so, after the restore
 PAIR = ("a", "b")  # each transaction writes two rows: a half-written one would show up unpaired
 
 WRITER = textwrap.dedent('''
-    import sys, time
+    import os, sys, time
     from clinic_app.storage.db import connect
 
-    path, name, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    path, name, rounds, stop = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     db = connect(path)
     for i in range(rounds):
+        if os.path.exists(stop):
+            break
         with db.atomic():
             seen = db.execute("SELECT count(*) FROM households").fetchone()[0]  # read, then write
             for half in ("a", "b"):
@@ -68,7 +70,8 @@ def test_two_writers_and_a_restore_at_the_same_time_lose_nothing(tmp_path):
     script.write_text(WRITER, encoding="utf-8")
     env = _env(tmp_path)
 
-    writers = [subprocess.Popen([sys.executable, str(script), str(db_path), name, str(ROUNDS)],
+    stop = tmp_path / "stop"
+    writers = [subprocess.Popen([sys.executable, str(script), str(db_path), name, str(ROUNDS), str(stop)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 encoding="utf-8", env=env) for name in ("w1", "w2")]
     first = [w.stdout.readline().strip() for w in writers]  # both are writing
@@ -77,7 +80,12 @@ def test_two_writers_and_a_restore_at_the_same_time_lose_nothing(tmp_path):
     restore = subprocess.run([sys.executable, "-m", "clinic_app", "restore", "--db", str(db_path),
                               str(saved), *login], capture_output=True, text=True, encoding="utf-8",
                              env=env, timeout=300)
-    outputs = [w.communicate(timeout=300) for w in writers]
+    time.sleep(0.3)  # the writers go on writing into the restored database
+    stop.touch()
+    # read(), not communicate(): the buffer behind readline() above may already hold more lines
+    outputs = [(w.stdout.read(), w.stderr.read()) for w in writers]
+    for w in writers:
+        w.wait(timeout=300)
 
     for w, (out, err) in zip(writers, outputs):
         assert w.returncode == 0, err
@@ -86,7 +94,7 @@ def test_two_writers_and_a_restore_at_the_same_time_lose_nothing(tmp_path):
     assert "locked" not in restore.stderr and "Traceback" not in restore.stderr
     committed = set(first) | {line.strip() for _, (out, _) in zip(writers, outputs)
                               for line in out.splitlines() if line.strip()}
-    assert len(committed) == 2 * ROUNDS
+    assert len(committed) > 40
     kept = Path(re.search(r"原数据库已保存为 (\S+)", restore.stdout).group(1))
 
     final, safety = _tags(db_path), _tags(kept)
