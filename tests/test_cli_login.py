@@ -210,3 +210,17 @@ def test_demo_refuses_a_database_with_real_data(world, capsys):
     assert main(["demo", "--db", str(db), "--patients", "5"]) == 1
     assert "演示数据只能写入新的数据库文件" in capsys.readouterr().err
     assert snapshot(db) == before
+
+
+def test_restore_onto_a_new_computer_logs_in_with_the_backups_accounts(world, tmp_path, capsys):
+    """No database yet, so nobody to log in as, except the accounts in the backup itself; a
+    refused login leaves no database behind."""
+    db, _ = world
+    saved = backup.backup_to(db, tmp_path / "usb")
+    target = tmp_path / "new-computer" / "clinic.db"
+    target.parent.mkdir()
+    assert main(["restore", "--db", str(target), str(saved), *login(ADMIN[0], "Wrong2026xyz")]) == 1
+    assert "用户名或密码错误" in capsys.readouterr().err
+    assert not [p.name for p in target.parent.iterdir() if not p.name.endswith(".lock")]
+    assert main(["restore", "--db", str(target), str(saved), *login(*ADMIN[:2])]) == 0
+    assert snapshot(target)["audit"][-1][1:] == (audit.RESTORE, ADMIN[0])
