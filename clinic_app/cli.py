@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
+from .cli_auth import (LOGIN_COMMANDS, add_login, logged_in, needs_login, read_password, require_existing_db,
+                       writing)
 
 
 def _add_db(parser: argparse.ArgumentParser, required: bool = False) -> None:
@@ -39,10 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="备份数据库")
     _add_db(backup, required=True)
     backup.add_argument("--out", metavar="DIR", required=True)
+    add_login(backup)
 
     restore = sub.add_parser("restore", help="从备份恢复数据库")
     _add_db(restore, required=True)
     restore.add_argument("file", metavar="FILE")
+    add_login(restore)
 
     shots = sub.add_parser("screenshots", help="保存主要界面的截图（PNG）")
     shots.add_argument("--out", metavar="DIR", default="screenshots")
@@ -54,9 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every command runs through ``cli_errors.guarded``: a Chinese line, never a traceback."""
+    from .cli_errors import guarded
+
     args = build_parser().parse_args(argv)
     handler = COMMANDS.get(args.command or "gui")
-    return handler(args) or 0
+    return guarded(handler, args)
 
 
 def _gui(args) -> int:
@@ -67,11 +74,19 @@ def _gui(args) -> int:
 
 
 def _demo(args) -> int:
+    """No login: it writes a *new* demonstration database with its own accounts. It refuses a
+    database that holds anything but demo data, so it can never mix made-up patients into a
+    clinic's real register."""
     from .storage import demo
     from .storage.db import open_database
 
-    db = open_database(args.db)
-    result = demo.write_demo(db, patients=args.patients, seed=args.seed, months=args.months)
+    with writing(args.db, "demo"):
+        db = open_database(args.db)
+        try:
+            demo.refuse_real_database(db, args.db)
+            result = demo.write_demo(db, patients=args.patients, seed=args.seed, months=args.months)
+        finally:
+            db.conn.close()
     print(f"已写入演示数据：{result['patients']} 名患者，{result['households']} 户，"
           f"{result['users']} 个用户，{result['dispensings']} 次领药 → {args.db}")
     return 0
@@ -79,12 +94,16 @@ def _demo(args) -> int:
 
 def _audit(args) -> int:
     from .storage import audit
-    from .storage.db import connect
+    from .storage.db import check_existing, connect
 
     if not Path(args.db).exists():
         print(f"找不到数据库文件：{args.db}", file=sys.stderr)
         return 2
-    result = audit.verify(connect(args.db))
+    db = connect(check_existing(require_existing_db(args.db)))
+    try:
+        result = audit.verify(db)
+    finally:
+        db.conn.close()
     if result.ok:
         print(f"审计链完整：共 {result.checked} 行")
         return 0
@@ -95,26 +114,59 @@ def _audit(args) -> int:
 def _backup(args) -> int:
     from .storage import backup
 
-    try:
-        path = backup.backup_to(Path(args.db), Path(args.out))
-    except backup.BackupError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
+    if not Path(args.db).is_file():
+        raise backup.BackupError(f"找不到要备份的数据库文件：{args.db}")
+    return _backup_logged_in(args)
+
+
+@needs_login("backup.create", "backup")
+def _backup_logged_in(args, db, user) -> int:
+    from .storage import audit, backup
+
+    path = backup.backup_to(Path(args.db), Path(args.out))
+    audit.record(db, audit.BACKUP, "database", None, f"命令行备份到 {path.name}", user=user)
     print(f"已备份到 {path}")
     return 0
 
 
 def _restore(args) -> int:
-    """Refused while the program has the database open: it would be replaced under its feet."""
+    """Refused while the program has the database open: it would be replaced under its feet.
+    The session lock is taken first, without waiting (a running program is refused at once);
+    then the login holds the write lock, so a command writing meanwhile either finishes first
+    and is in the safety copy, or waits and writes into the restored database."""
     from .storage import backup
-    from .storage.lock import AlreadyRunning, InstanceLock
+    from .storage.lock import InstanceLock, WriteLock
 
+    db_path, file = Path(args.db), Path(args.file)
+    with InstanceLock(db_path):
+        backup.check_restorable(db_path, file)  # a bad file is refused before anything is written
+        if db_path.exists():
+            return _restore_logged_in(args)
+        # Nothing to log in to yet (a new computer): the backup's own accounts decide, and a
+        # refused login leaves no database behind.
+        with WriteLock.of(db_path).hold(purpose="clinic-app restore"):
+            backup.restore(db_path, file)
+            try:
+                return _restore_logged_in(args, fresh=True)
+            except BaseException:
+                backup.remove_database(db_path)
+                raise
+
+
+@needs_login("backup.restore", "restore")
+def _restore_logged_in(args, db, user, fresh: bool = False) -> int:
+    from .storage import audit, backup
+    from .storage.db import open_database
+
+    db.conn.close()  # the file is about to be replaced; the write lock stays held
+    kept = None if fresh else backup.restore(Path(args.db), Path(args.file))
+    restored = open_database(args.db)
     try:
-        with InstanceLock(Path(args.db)):
-            kept = backup.restore(Path(args.db), Path(args.file))
-    except (backup.BackupError, AlreadyRunning) as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
+        audit.record(restored, audit.RESTORE, "database", None,
+                     f"从备份 {Path(args.file).name} 恢复" + (f"；原数据库保存为 {kept.name}" if kept else ""),
+                     user=user)
+    finally:
+        restored.conn.close()
     if kept:
         print(f"已恢复。原数据库已保存为 {kept}")
     else:
@@ -140,6 +192,12 @@ PRINTABLE = {"application": "服药审批表", "agreement": "服务协议", "reg
              "card": "救助卡", "card-rows": "救助卡新领药记录（套打）", "slip": "领药单",
              "calibration": "救助卡套打校准页"}
 CARD_DOCUMENTS = ("card", "card-rows", "slip", "calibration")
+# Who may print what (domain.roles.PERMISSIONS). The calibration page shows no patient data and
+# writes nothing (not even an audit row), so it needs no login, like ``audit verify``.
+PRINT_ACTIONS = {"application": "patient.print", "agreement": "patient.print", "card": "patient.print",
+                 "card-rows": "patient.print", "slip": "patient.print", "register": "lists.print",
+                 "calibration": None}
+LOGIN_COMMANDS.update({f"print {doc}": action for doc, action in PRINT_ACTIONS.items() if action})
 
 
 def _add_print_parser(sub) -> None:
@@ -158,6 +216,7 @@ def _add_print_parser(sub) -> None:
                           help="服务协议：打印待签字的协议（续签时用）；打印不等于签订，签字后用 sign-agreement 登记")
     printing.add_argument("--clinic", metavar="CODE", help="待签字协议的定点医院代码（默认上一份协议的或本单位的）")
     printing.add_argument("--date", metavar="YYYY-MM-DD", help="待签字协议上预填的签字日期（默认留空手写）")
+    add_login(printing)
 
 
 def _print_document(args) -> int:
@@ -171,24 +230,25 @@ def _print_document(args) -> int:
         return 1
     if args.document in CARD_DOCUMENTS:
         return _print_card_document(args, out)
-    return _printing(args.db, out, lambda db: _print_patient_document(db, args, out))
+    return _printing(args, out, lambda db, user: _print_patient_document(db, user, args, out))
 
 
-def _print_patient_document(db, args, out: Path):
+def _print_patient_document(db, user, args, out: Path):
     from .documents import jobs
 
     if args.document == "register":
-        return jobs.print_register(db, out), ""
+        return jobs.print_register(db, out, user=user), ""
     patient_id = _patient_of(db, args.patient)
     if patient_id is None:
         return None
     if args.document == "application":
-        return jobs.print_application(db, patient_id, out), ""
+        return jobs.print_application(db, patient_id, out, user=user), ""
     from .storage import agreements
 
     planned = _iso_day(args.date, "签字日期") if args.date else None
     draft = args.draft or agreements.latest(db, patient_id) is None
-    path = jobs.print_agreement(db, patient_id, out, draft=draft, clinic_code=args.clinic, planned=planned)
+    path = jobs.print_agreement(db, patient_id, out, user=user, draft=draft, clinic_code=args.clinic,
+                                planned=planned)
     note = "此为待签字的协议，尚未登记为已签订；双方签字后请用 clinic-app sign-agreement 登记" if draft else ""
     return path, note
 
@@ -201,26 +261,33 @@ def _iso_day(text: str, label: str):
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise StorageError(f"{label}“{text}”不是有效日期，请写作 2026-01-05") from None
+        raise StorageError(f"{label}“{text}”不是有效日期，请写作 2026-01-05", field="date") from None
 
 
-def _printing(db_path, out: Path, produce) -> int:
-    """Open the database, let ``produce(db)`` write ``out`` and return (path, note) — or None after
-    it said why not — and turn storage and file errors into a Chinese line and exit code 1."""
-    from .storage.db import open_database
+def _printing(args, out: Path, produce) -> int:
+    """Log in (unless the document needs none), let ``produce(db, user)`` write ``out`` and
+    return (path, note) — or None after it said why not — and turn storage and file errors into
+    a Chinese line and exit code 1."""
+    from .storage.db import open_existing
     from .storage.errors import StorageError
 
-    db = open_database(db_path)
+    action = PRINT_ACTIONS[args.document]
     try:
-        result = produce(db)
+        if action is None:
+            db = open_existing(args.db)
+            try:
+                result = produce(db, None)
+            finally:
+                db.conn.close()
+        else:
+            with logged_in(args, action, f"print {args.document}") as (db, user):
+                result = produce(db, user)
     except StorageError as exc:
         print(exc.message, file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"无法写入文件 {out}：{exc.strerror or exc}", file=sys.stderr)
         return 1
-    finally:
-        db.conn.close()
     if result is None:
         return 1
     path, note = result
@@ -254,22 +321,22 @@ def _print_card_document(args, out: Path) -> int:
     if args.document == "slip" and args.dispensing is None:
         print("请用 --dispensing 指定领药记录编号", file=sys.stderr)
         return 1
-    return _printing(args.db, out, lambda db: _print_card_job(db, args, out))
+    return _printing(args, out, lambda db, user: _print_card_job(db, user, args, out))
 
 
-def _print_card_job(db, args, out: Path):
+def _print_card_job(db, user, args, out: Path):
     from .documents import card_jobs
 
     if args.document == "slip":
-        return card_jobs.print_slip(db, args.dispensing, out), ""
+        return card_jobs.print_slip(db, args.dispensing, out, user=user), ""
     if args.document == "calibration":
         return card_jobs.print_calibration(db, out), ""
     patient_id = _patient_of(db, args.patient)
     if patient_id is None:
         return None
     if args.document == "card":
-        return card_jobs.print_card(db, patient_id, out), ""
-    result = card_jobs.print_new_card_rows(db, patient_id, out)
+        return card_jobs.print_card(db, patient_id, out, user=user), ""
+    result = card_jobs.print_new_card_rows(db, patient_id, out, user=user)
     return result.path, result.instruction()
 
 
@@ -281,30 +348,36 @@ def _add_import_parser(sub) -> None:
     _add_db(imp, required=True)
     imp.add_argument("--dry-run", action="store_true", help="只检查、写出导入报告，不写入数据库")
     imp.add_argument("--json", action="store_true", help="在标准输出上给出每行结果的 JSON 列表")
+    add_login(imp)
 
 
 def _import_register(args) -> int:
     """Exit 0 when every row is good; 1 when some rows are in error or duplicates (the good rows
-    are still imported unless --dry-run); 2 when the file or the database cannot be read."""
-    import json
-
+    are still imported unless --dry-run); 2 when the file or the database cannot be read.
+    A dry run writes nothing but shows patient data, so it logs in as well."""
     from .exchange import register_import as ri
-    from .storage.db import open_database
 
-    if not Path(args.db).exists():
-        print(f"找不到数据库文件：{args.db}", file=sys.stderr)
-        return 2
-    db = open_database(args.db)
+    from .exchange.register_reading import choose_sheet, read_sheets
+
+    require_existing_db(args.db)
     try:
-        result = ri.import_register(db, Path(args.file), dry_run=args.dry_run)
+        choose_sheet(read_sheets(Path(args.file)))  # an unreadable file is refused before logging in
+        return _import_logged_in(args)
     except ri.RegisterFileError as exc:
         print(exc.message, file=sys.stderr)
         return 2
     except ri.ImportFailed as exc:
         print(exc.message, file=sys.stderr)
         return 1
-    finally:
-        db.conn.close()
+
+
+@needs_login("register.import", "import-register")
+def _import_logged_in(args, db, user) -> int:
+    import json
+
+    from .exchange import register_import as ri
+
+    result = ri.import_register(db, Path(args.file), user=user, dry_run=args.dry_run)
     summary = sys.stderr if args.json else sys.stdout
     if args.json:
         print(json.dumps([r.as_json() for r in result.rows], ensure_ascii=False, indent=1))
@@ -327,10 +400,10 @@ COMMANDS["import-register"] = _import_register
 
 
 # --- the quarterly ledger: export-ledger, close-quarter, reopen-quarter --------------------------
-# Closing and reopening change what may be recorded, so they need an account: --user names it and
-# the password is read from --password, else asked for on a terminal, else read from the first
-# line of standard input (``echo "$PW" | clinic-app close-quarter …``). Exporting needs none, like
-# printing; the export is recorded in the audit trail either way.
+# All three need an account (cli_auth): --user names it and the password is read from --password,
+# else asked for on a terminal, else read from the first line of standard input
+# (``echo "$PW" | clinic-app close-quarter …``). The package holds whole ID numbers, so exporting
+# logs in like printing does; the export is recorded in the audit trail with the user.
 
 def _add_ledger_parsers(sub) -> None:
     export = sub.add_parser("export-ledger", help="导出季度台账（Excel、CSV、PDF 和校验清单）到文件夹（如U盘）")
@@ -338,6 +411,7 @@ def _add_ledger_parsers(sub) -> None:
     export.add_argument("--quarter", required=True, metavar="Q", help="季度，如 2026Q3")
     export.add_argument("--out", required=True, metavar="DIR", help="导出到的文件夹，其中生成 <单位代码>_<季度>/")
     export.add_argument("--replace", action="store_true", help="已有同名台账文件夹时替换它")
+    add_login(export)
     close = sub.add_parser("close-quarter", help="季度结账（须先导出台账）")
     _add_db(close, required=True)
     close.add_argument("--quarter", required=True, metavar="Q", help="季度，如 2026Q3")
@@ -356,98 +430,63 @@ def _add_sign_agreement_parser(sub) -> None:
     sign.add_argument("--patient", metavar="ID_NUMBER", required=True, help="患者身份证号")
     sign.add_argument("--date", metavar="YYYY-MM-DD", required=True, help="双方签字日期（不晚于今天、不早于纳入日期）")
     sign.add_argument("--clinic", metavar="CODE", help="定点医院代码（附件6；默认上一份协议的或本单位的）")
-    _add_login(sign)
+    add_login(sign)
 
 
-def _sign_agreement(args) -> int:
-    """Both parties signed the printed agreement: record it (a first one or a renewal). Like
-    closing a quarter it changes the record, so it needs an account."""
-    from .storage import accounts, agreements, settings
-    from .storage.errors import StorageError
+@needs_login("enrolment.edit", "sign-agreement")
+def _sign_agreement(args, db, user) -> int:
+    """Both parties signed the printed agreement: record it (a first one or a renewal)."""
+    from .services import enrolment
 
-    db = _ledger_db(args)
-    if db is None:
-        return 2
-    try:
-        user = accounts.authenticate(db, args.user, _password(args))
-        patient_id = _patient_of(db, args.patient)
-        if patient_id is None:
-            return 1
-        previous = agreements.latest(db, patient_id)
-        clinic = args.clinic or (previous or {}).get("designated_clinic_code") or settings.get(db, "clinic_code")
-        row = agreements.record_signed(db, patient_id, clinic, args.date, user)
-        name = db["patients"].get(patient_id)["name"]
-    except StorageError as exc:
-        print(exc.message, file=sys.stderr)
+    patient_id = _patient_of(db, args.patient)
+    if patient_id is None:
         return 1
-    finally:
-        db.conn.close()
+    row = enrolment.record_agreement_signed(db, user, patient_id, args.date, args.clinic)
+    name = db["patients"].get(patient_id)["name"]
     verb = "续签" if row["renewed_from_id"] else "签订"
     print(f"已登记{verb}服务协议：{name}，{row['signed_date']} 双方签字，有效期至 {row['valid_until']}")
     return 0
 
 
-def _add_login(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", required=True, metavar="USERNAME", help="用户名")
-    parser.add_argument("--password", help="密码（不建议：会留在命令历史中；省略时从终端询问或从标准输入读取一行）")
-
-
-def _password(args) -> str:
-    if args.password is not None:
-        return args.password
-    if sys.stdin is not None and sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass("密码：")
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    return line.rstrip("\r\n")
+# The names other sub-commands have used for logging in; new ones should use ``logged_in`` or
+# ``needs_login`` (cli_auth), which also check the role and hold the write lock.
+_add_login = add_login
+_password = read_password
 
 
 def _ledger_db(args):
-    from .storage.db import open_database
+    from .storage.db import open_existing
 
     if not Path(args.db).exists():
         print(f"找不到数据库文件：{args.db}", file=sys.stderr)
         return None
-    return open_database(args.db)
+    return open_existing(args.db)
 
 
 def _export_ledger(args) -> int:
-    from .exchange.ledger_export import export_ledger
-    from .storage.errors import StorageError
+    require_existing_db(args.db)
+    return _export_logged_in(args)
 
-    db = _ledger_db(args)
-    if db is None:
-        return 2
-    try:
-        path = export_ledger(db, args.quarter, Path(args.out), replace=args.replace)
-    except StorageError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    finally:
-        db.conn.close()
-    print(path)
+
+@needs_login("ledger.export", "export-ledger")
+def _export_logged_in(args, db, user) -> int:
+    from .exchange.ledger_export import export_ledger
+
+    print(export_ledger(db, args.quarter, Path(args.out), user=user, replace=args.replace))
     return 0
 
 
 def _quarter_command(args, action) -> int:
     """Log in, then ``action(db, user)``; prints the quarter's new state."""
-    from .storage import accounts
-    from .storage.errors import StorageError
-
-    db = _ledger_db(args)
-    if db is None:
-        return 2
-    try:
-        user = accounts.authenticate(db, args.user, _password(args))
+    require_existing_db(args.db)
+    with logged_in(args, PERMISSION_OF[args.command], args.command) as (db, user):
         info = action(db, user)
-    except StorageError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    finally:
-        db.conn.close()
     print(f"{info['label']}：{'已结账' if info['closed'] else '未结账（已重新开账）'}")
     return 0
+
+
+PERMISSION_OF = {"close-quarter": "quarter.manage", "reopen-quarter": "quarter.reopen"}
+LOGIN_COMMANDS.update(PERMISSION_OF)
 
 
 def _close_quarter(args) -> int:

@@ -13,6 +13,8 @@ from clinic_app.cli import main
 from clinic_app.storage import audit
 from clinic_app.storage.db import open_database
 
+from .cli_login import add_clerk, login
+
 
 @pytest.fixture
 def audited_db(fresh_db, db_path):
@@ -20,6 +22,7 @@ def audited_db(fresh_db, db_path):
     for n in range(1, 6):
         audit.record(fresh_db, audit.VIEW, "patient", n, f"查看患者 {n}")
     fresh_db["households"].insert({"created_at": "2024-01-01T00:00:00", "note": "original"})
+    add_clerk(fresh_db, role="admin")
     fresh_db.conn.close()
     return db_path
 
@@ -89,17 +92,17 @@ def test_audit_verify_of_a_missing_file_fails_without_creating_it(tmp_path, caps
 
 def test_backup_writes_a_file_that_opens(audited_db, tmp_path, capsys):
     out_dir = tmp_path / "usb"
-    assert main(["backup", "--db", str(audited_db), "--out", str(out_dir)]) == 0
+    assert main(["backup", "--db", str(audited_db), "--out", str(out_dir), *login()]) == 0
     (made,) = list(out_dir.iterdir())
     assert str(made) in capsys.readouterr().out
     db = open_database(made)
-    assert audit.verify(db).checked == 5
+    assert audit.verify(db).checked == 5 + 1  # and the login
     assert db["drugs"].count == 26
     db.conn.close()
 
 
 def test_backup_of_a_missing_database_fails(tmp_path, capsys):
-    assert main(["backup", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path)]) == 1
+    assert main(["backup", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path), *login()]) == 1
     assert "找不到" in capsys.readouterr().err
 
 
@@ -114,7 +117,7 @@ def _files(folder):
 @pytest.fixture
 def saved(audited_db, tmp_path):
     """A backup of the 'original' state; afterwards the live database changes."""
-    assert main(["backup", "--db", str(audited_db), "--out", str(tmp_path / "usb")]) == 0
+    assert main(["backup", "--db", str(audited_db), "--out", str(tmp_path / "usb"), *login()]) == 0
     db = open_database(audited_db)
     db["households"].insert({"created_at": "2024-02-01T00:00:00", "note": "later"})
     db.conn.close()
@@ -123,7 +126,7 @@ def saved(audited_db, tmp_path):
 
 
 def test_restore_puts_the_backup_in_place_and_keeps_the_previous(audited_db, saved, capsys):
-    assert main(["restore", "--db", str(audited_db), str(saved)]) == 0
+    assert main(["restore", "--db", str(audited_db), str(saved), *login()]) == 0
     assert _notes(audited_db) == ["original"]
     (kept,) = list(paths.backups_dir(audited_db).iterdir())
     assert str(kept) in capsys.readouterr().out
@@ -154,14 +157,14 @@ def test_restore_refuses_a_damaged_file_and_changes_nothing(audited_db, tmp_path
     bad = tmp_path / "picked.db"
     make(bad)
     before = _files(audited_db.parent)
-    assert main(["restore", "--db", str(audited_db), str(bad)]) == 1
+    assert main(["restore", "--db", str(audited_db), str(bad), *login()]) == 1
     assert capsys.readouterr().err.strip()
     assert _files(audited_db.parent) == before
     assert not paths.backups_dir(audited_db).exists()
 
 
 def test_restore_refuses_a_missing_file(audited_db, tmp_path, capsys):
-    assert main(["restore", "--db", str(audited_db), str(tmp_path / "none.db")]) == 1
+    assert main(["restore", "--db", str(audited_db), str(tmp_path / "none.db"), *login()]) == 1
     assert "找不到备份文件" in capsys.readouterr().err
 
 
@@ -169,5 +172,5 @@ def test_restore_is_refused_while_the_program_holds_the_database(audited_db, sav
     from clinic_app.storage.lock import InstanceLock
 
     with InstanceLock(audited_db):
-        assert main(["restore", "--db", str(audited_db), str(saved)]) == 1
+        assert main(["restore", "--db", str(audited_db), str(saved), *login()]) == 1
     assert "另一个程序" in capsys.readouterr().err

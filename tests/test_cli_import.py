@@ -11,6 +11,7 @@ from clinic_app.domain.patient_fields import validate_record
 from clinic_app.storage import patients
 from clinic_app.storage.db import open_database
 
+from .cli_login import add_clerk, login
 from .exchange.register_files import MIXED_EXPECTED, WU, ZHANG, mixed_register, write_csv, write_xlsx
 
 
@@ -20,6 +21,7 @@ def db_file(fresh_db, db_path):
     values = validate_record({"name": "吴十", "id_number": WU, "ethnicity": "汉族", "town": "油溪镇",
                               "address": "油溪镇", "diagnosis": "精神分裂症"}).values
     patients.create(fresh_db, values)
+    add_clerk(fresh_db)
     fresh_db.conn.close()
     return db_path
 
@@ -39,7 +41,7 @@ def good_file(tmp_path):
 
 def test_json_lists_every_row(db_file, tmp_path, capsys):
     path = mixed_register(tmp_path)
-    code = main(["import-register", str(path), "--db", str(db_file), "--dry-run", "--json"])
+    code = main(["import-register", str(path), "--db", str(db_file), "--dry-run", "--json", *login()])
     captured = capsys.readouterr()
     listed = json.loads(captured.out)
     assert code == 1
@@ -56,7 +58,7 @@ def test_json_lists_every_row(db_file, tmp_path, capsys):
 
 def test_rows_in_error_still_import_the_good_ones_and_exit_1(db_file, tmp_path, capsys):
     path = mixed_register(tmp_path)
-    assert main(["import-register", str(path), "--db", str(db_file)]) == 1
+    assert main(["import-register", str(path), "--db", str(db_file), *login()]) == 1
     out = capsys.readouterr().out
     assert "第 4 行  已导入  张三" in out
     assert "第 7 行  错误  赵六：身份证号校验位错误" in out
@@ -67,7 +69,7 @@ def test_rows_in_error_still_import_the_good_ones_and_exit_1(db_file, tmp_path, 
 
 
 def test_dry_run_writes_nothing(db_file, tmp_path, capsys):
-    assert main(["import-register", str(good_file(tmp_path)), "--db", str(db_file), "--dry-run"]) == 0
+    assert main(["import-register", str(good_file(tmp_path)), "--db", str(db_file), "--dry-run", *login()]) == 0
     out = capsys.readouterr().out
     assert "第 4 行  可导入  张三" in out and "试导入（未写入）" in out
     assert patient_count(db_file) == 1
@@ -75,14 +77,14 @@ def test_dry_run_writes_nothing(db_file, tmp_path, capsys):
 
 
 def test_all_good_exits_0(db_file, tmp_path, capsys):
-    assert main(["import-register", str(good_file(tmp_path)), "--db", str(db_file), "--json"]) == 0
+    assert main(["import-register", str(good_file(tmp_path)), "--db", str(db_file), "--json", *login()]) == 0
     assert json.loads(capsys.readouterr().out) == [{"row": 4, "status": "ok", "messages": []}]
     assert patient_count(db_file) == 2
 
 
 def test_gbk_csv_from_the_command_line(db_file, tmp_path, capsys):
     path = write_csv(tmp_path / "名单.csv", [[1, "张三", "男", ZHANG, "3级", "", "", "", "油溪镇", "", ""]], "gbk")
-    assert main(["import-register", str(path), "--db", str(db_file), "--json"]) == 0
+    assert main(["import-register", str(path), "--db", str(db_file), "--json", *login()]) == 0
     assert json.loads(capsys.readouterr().out)[0]["status"] == "ok"
 
 
@@ -96,7 +98,7 @@ def test_unreadable_file_exits_2_with_a_chinese_reason(db_file, tmp_path, capsys
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
-    assert main(["import-register", str(path), "--db", str(db_file), "--json"]) == 2
+    assert main(["import-register", str(path), "--db", str(db_file), "--json", *login()]) == 2
     captured = capsys.readouterr()
     assert fragment in captured.err
     assert captured.out == ""
@@ -104,7 +106,7 @@ def test_unreadable_file_exits_2_with_a_chinese_reason(db_file, tmp_path, capsys
 
 def test_missing_database_exits_2(tmp_path, capsys):
     path = good_file(tmp_path)
-    assert main(["import-register", str(path), "--db", str(tmp_path / "nope.db")]) == 2
+    assert main(["import-register", str(path), "--db", str(tmp_path / "nope.db"), *login()]) == 2
     assert "找不到数据库文件" in capsys.readouterr().err
     assert not (tmp_path / "nope.db").exists()
 
@@ -113,7 +115,7 @@ def test_python_dash_m_prints_utf8_json(db_file, tmp_path):
     path = mixed_register(tmp_path)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     result = subprocess.run([sys.executable, "-m", "clinic_app", "import-register", str(path), "--db",
-                             str(db_file), "--dry-run", "--json"], capture_output=True, text=True,
+                             str(db_file), "--dry-run", "--json", *login()], capture_output=True, text=True,
                             encoding="utf-8", env=env, timeout=120)
     assert result.returncode == 1, result.stderr
     listed = json.loads(result.stdout)

@@ -37,7 +37,8 @@ def state(db_path) -> dict:
 
 
 def export(db_path, out, *extra) -> int:
-    return main(["export-ledger", "--db", str(db_path), "--quarter", "2026q4", "--out", str(out), *extra])
+    return main(["export-ledger", "--db", str(db_path), "--quarter", "2026q4", "--out", str(out), *extra,
+                 "--user", OFFICER[0], "--password", OFFICER[1]])
 
 
 def test_export_ledger_prints_the_package_folder(ledger_db, tmp_path, capsys):
@@ -59,7 +60,8 @@ def test_an_existing_package_exits_1_unless_replaced(ledger_db, tmp_path, capsys
 
 
 def test_a_bad_quarter_exits_1_in_chinese(ledger_db, tmp_path, capsys):
-    assert main(["export-ledger", "--db", str(ledger_db), "--quarter", "第三季度", "--out", str(tmp_path)]) == 1
+    assert main(["export-ledger", "--db", str(ledger_db), "--quarter", "第三季度", "--out", str(tmp_path),
+                 "--user", OFFICER[0], "--password", OFFICER[1]]) == 1
     assert "无法识别，请写作 2026Q3" in capsys.readouterr().err
 
 
@@ -108,7 +110,8 @@ def test_reopen_needs_an_administrator_and_a_reason(ledger_db, tmp_path, capsys,
     capsys.readouterr()
     assert main(["reopen-quarter", "--db", str(ledger_db), "--quarter", Q4, "--reason", "补登",
                  "--user", OFFICER[0], "--password", OFFICER[1]]) == 1
-    assert "只有管理员可以重新开账" in capsys.readouterr().err
+    err = capsys.readouterr().err  # the permission table refuses first (services.require)
+    assert "不能重新开账" in err and "仅限管理员" in err
     assert main(["reopen-quarter", "--db", str(ledger_db), "--quarter", Q4, "--reason", "  ",
                  "--user", ADMIN[0], "--password", ADMIN[1]]) == 1
     assert "请写明重新开账的原因" in capsys.readouterr().err

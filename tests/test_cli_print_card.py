@@ -9,6 +9,8 @@ from tests.documents.cardpdf import pdf_index
 from tests.documents.pdftools import flat, pages_text, reader
 from tests.enrolment_data import add_patient
 
+from .cli_login import add_clerk, login
+
 
 @pytest.fixture
 def card_db(fresh_db, db_path):
@@ -21,6 +23,7 @@ def card_db(fresh_db, db_path):
     other = add_patient(fresh_db, name="罗志强")
     data = {"numbers": {name: fresh_db["patients"].get(i)["id_number"] for name, i in (("黄丽华", pid), ("罗志强", other))},
             "dispensings": ids, "patient_id": pid, "card": card, "spec": spec, "who": who}
+    add_clerk(fresh_db)
     fresh_db.conn.close()
     return db_path, data
 
@@ -37,7 +40,7 @@ def test_print_card(card_db, tmp_path, capsys):
     db_path, data = card_db
     out = tmp_path / "救助卡.pdf"
     assert main(["print", "card", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
-                 "--out", str(out)]) == 0
+                 "--out", str(out), *login()]) == 0
     assert capsys.readouterr().out.strip() == str(out)
     texts = [flat(t) for t in pages_text(out)]
     assert len(texts) == 16 and "黄丽华" in texts[pdf_index(1)]
@@ -48,20 +51,20 @@ def test_print_card(card_db, tmp_path, capsys):
 def test_print_card_rows_prints_only_new_rows_and_says_which_page(card_db, tmp_path, capsys):
     db_path, data = card_db
     main(["print", "card", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
-          "--out", str(tmp_path / "card.pdf")])
+          "--out", str(tmp_path / "card.pdf"), *login()])
     capsys.readouterr()
     db = connect(db_path)
     dispense(db, data["patient_id"], "2027-03-01", [(data["spec"], 2)], card_id=data["card"]["id"], who=data["who"])
     db.conn.close()
     out = tmp_path / "rows.pdf"
     assert main(["print", "card-rows", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
-                 "--out", str(out)]) == 0
+                 "--out", str(out), *login()]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines == [str(out), "请依次将救助卡翻到第二页放入打印机"]
     assert len(reader(out).pages) == 1
     assert flat(pages_text(out)[0]).startswith("2027-03-01利培酮片1mg2盒")
     assert main(["print", "card-rows", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
-                 "--out", str(tmp_path / "again.pdf")]) == 1
+                 "--out", str(tmp_path / "again.pdf"), *login()]) == 1
     assert "没有待打印的领药记录" in capsys.readouterr().err
 
 
@@ -69,7 +72,7 @@ def test_print_slip(card_db, tmp_path, capsys):
     db_path, data = card_db
     out = tmp_path / "领药单.pdf"
     assert main(["print", "slip", "--db", str(db_path), "--dispensing", str(data["dispensings"][0]),
-                 "--out", str(out)]) == 0
+                 "--out", str(out), *login()]) == 0
     assert capsys.readouterr().out.strip() == str(out)
     text = flat(pages_text(out)[0])
     assert "免费服药领药单" in text and "黄丽华" in text and data["numbers"]["黄丽华"] not in text
@@ -78,20 +81,20 @@ def test_print_slip(card_db, tmp_path, capsys):
 
 def test_print_slip_needs_a_dispensing_number(card_db, tmp_path, capsys):
     db_path, _ = card_db
-    assert main(["print", "slip", "--db", str(db_path), "--out", str(tmp_path / "s.pdf")]) == 1
+    assert main(["print", "slip", "--db", str(db_path), "--out", str(tmp_path / "s.pdf"), *login()]) == 1
     assert "--dispensing" in capsys.readouterr().err
 
 
 def test_print_slip_of_an_unknown_entry(card_db, tmp_path, capsys):
     db_path, _ = card_db
-    assert main(["print", "slip", "--db", str(db_path), "--dispensing", "999", "--out", str(tmp_path / "s.pdf")]) == 1
+    assert main(["print", "slip", "--db", str(db_path), "--dispensing", "999", "--out", str(tmp_path / "s.pdf"), *login()]) == 1
     assert "找不到第 999 号领药记录" in capsys.readouterr().err
 
 
 def test_print_calibration(card_db, tmp_path, capsys):
     db_path, _ = card_db
     out = tmp_path / "校准.pdf"
-    assert main(["print", "calibration", "--db", str(db_path), "--out", str(out)]) == 0
+    assert main(["print", "calibration", "--db", str(db_path), "--out", str(out), *login()]) == 0
     assert capsys.readouterr().out.strip() == str(out)
     assert "救助卡套打校准页" in flat(pages_text(out)[0])
 
@@ -99,19 +102,19 @@ def test_print_calibration(card_db, tmp_path, capsys):
 def test_a_patient_without_a_card_exits_1_in_chinese(card_db, tmp_path, capsys):
     db_path, data = card_db
     assert main(["print", "card", "--db", str(db_path), "--patient", data["numbers"]["罗志强"],
-                 "--out", str(tmp_path / "c.pdf")]) == 1
+                 "--out", str(tmp_path / "c.pdf"), *login()]) == 1
     assert "罗志强 没有有效的救助卡" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("document", ["card", "card-rows"])
 def test_card_needs_a_patient(card_db, tmp_path, capsys, document):
     db_path, _ = card_db
-    assert main(["print", document, "--db", str(db_path), "--out", str(tmp_path / "c.pdf")]) == 1
+    assert main(["print", document, "--db", str(db_path), "--out", str(tmp_path / "c.pdf"), *login()]) == 1
     assert "请用 --patient 指定患者身份证号" in capsys.readouterr().err
 
 
 def test_only_pdf(card_db, tmp_path, capsys):
     db_path, data = card_db
     assert main(["print", "card", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
-                 "--out", str(tmp_path / "c.xlsx")]) == 1
+                 "--out", str(tmp_path / "c.xlsx"), *login()]) == 1
     assert "救助卡只能保存为 PDF 文件" in capsys.readouterr().err

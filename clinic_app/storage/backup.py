@@ -17,9 +17,10 @@ import tempfile
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 from .. import paths
+from ..domain.errors import ClinicError
+from .db import open_file, scratch_database
+from .lock import WriteLock
 
 PREFIX = "clinic-"
 SUFFIX = ".db"
@@ -32,12 +33,8 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 _NAME = re.compile(r"^clinic-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
 
 
-class BackupError(Exception):
+class BackupError(ClinicError):
     """A backup or restore that did not happen; ``message`` is Chinese, fit to show to staff."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- taking backups ---------------------------------------------------------------------------
@@ -140,16 +137,53 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
     db_path, backup_file = Path(db_path), Path(backup_file)
     _refuse_unusable_source(db_path, backup_file)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_file(db_path.parent)
-    with _removed_on_failure(tmp):
-        try:
-            _copy_checked_backup(backup_file, tmp)
-            kept = _keep_current(db_path) if db_path.exists() else None
-            _remove_side_files(db_path)
-            os.replace(tmp, db_path)
-        except OSError as exc:
-            raise BackupError(f"恢复失败：{_os_reason(exc)}") from exc
+    # Held across the safety copy and the swap: a write by another process lands either before
+    # (and is in the safety copy) or after (in the restored file), never in between.
+    with WriteLock.of(db_path).hold(purpose="clinic-app restore"):
+        tmp = _temp_file(db_path.parent)
+        with _removed_on_failure(tmp):
+            try:
+                _copy_checked_backup(backup_file, tmp)
+                kept = _keep_current(db_path) if db_path.exists() else None
+                if db_path.exists() and _copied_in_place(tmp, db_path):
+                    _remove_quietly(tmp)
+                else:
+                    _remove_side_files(db_path)
+                    os.replace(tmp, db_path)
+            except OSError as exc:
+                raise BackupError(f"恢复失败：{_os_reason(exc)}") from exc
     return kept
+
+
+def _copied_in_place(checked: Path, db_path: Path) -> bool:
+    """Copy the checked backup *into* the current database file with SQLite's backup API.
+
+    Another process may have the database open (a command waiting for the write lock, a reader):
+    written in place, the restored content is what its next transaction sees, where a file
+    swapped underneath would leave it reading — or writing — a deleted file. False when the
+    current file cannot take it (it is damaged beyond opening): then the file is swapped.
+    """
+    try:
+        with closing(open_file(checked, read_only=True)) as src, closing(open_file(db_path)) as dst:
+            src.backup(dst)
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def check_restorable(db_path: Path, backup_file: Path) -> None:
+    """Every check ``restore`` makes, without touching the database: a copy of the backup is
+    made beside it, checked and removed. Raises ``BackupError`` with the reason."""
+    db_path, backup_file = Path(db_path), Path(backup_file)
+    _refuse_unusable_source(db_path, backup_file)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_file(db_path.parent)
+    try:
+        _copy_checked_backup(backup_file, tmp)
+    except OSError as exc:
+        raise BackupError(f"无法检查备份文件：{_os_reason(exc)}") from exc
+    finally:
+        _remove_quietly(tmp)
 
 
 def _refuse_unusable_source(db_path: Path, backup_file: Path) -> None:
@@ -189,14 +223,14 @@ def _copy_checked_backup(backup_file: Path, tmp: Path) -> None:
 def _schema_problem(path: Path) -> str | None:
     from .schema import MIGRATIONS
 
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:
             return f"缺少数据表 {'、'.join(missing)}"
         applied = {r[0] for r in conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
-    known = {m.name for m in MIGRATIONS.pending(sqlite_utils.Database(memory=True))}
+    known = {m.name for m in MIGRATIONS.pending(scratch_database())}
     unknown = applied - known
     if unknown:
         return "该备份来自更新版本的程序，请先升级本程序"
@@ -241,12 +275,7 @@ def _copy_database(source: Path, dest: Path, read_only: bool = False) -> None:
     ``read_only`` is for files the user picked: they may sit on a write-protected stick, and
     must not be changed by being restored from.
     """
-    if read_only:
-        source_conn = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True,
-                                      timeout=10)
-    else:
-        source_conn = sqlite3.connect(str(source), timeout=10)
-    with closing(source_conn) as src, closing(sqlite3.connect(str(dest))) as dst:
+    with closing(open_file(source, read_only=read_only)) as src, closing(open_file(dest)) as dst:
         src.backup(dst)
         # The copy inherits WAL mode from the header; a backup must not need a -wal beside it.
         dst.execute("PRAGMA journal_mode = DELETE")
@@ -255,7 +284,7 @@ def _copy_database(source: Path, dest: Path, read_only: bool = False) -> None:
 def _integrity_problem(path: Path) -> str | None:
     """None when ``PRAGMA integrity_check`` says ok, else its first complaints."""
     try:
-        with closing(sqlite3.connect(str(path))) as conn:
+        with closing(open_file(path)) as conn:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
     except sqlite3.DatabaseError as exc:
         return _sqlite_reason(exc)
@@ -322,3 +351,8 @@ def _os_reason(exc: OSError) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return "没有写入权限"
     return exc.strerror or str(exc)
+
+
+def remove_database(db_path: Path) -> None:
+    """Delete a database file and its side files: only for one this very command just created."""
+    _remove_quietly(Path(db_path))

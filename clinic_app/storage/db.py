@@ -1,34 +1,159 @@
-"""Opening the one SQLite file: pragmas, migrations, reference data — the same way every time."""
+"""Opening the one SQLite file: pragmas, migrations, reference data — the same way every time.
+
+``connect`` is the only way anything opens the program's database, and the connection it gives
+is a ``ClinicDatabase``: every write transaction takes the write lock (``storage.lock.WriteLock``)
+and begins with ``BEGIN IMMEDIATE``. Two processes writing at once therefore queue on the lock
+instead of failing with "database is locked" — which a plain ``BEGIN`` that reads before it
+writes does at once, whatever the busy timeout. Files that are not (yet) the live database —
+backups being made, checked or restored — are opened with ``open_file`` below, which says so.
+"""
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from . import reference
+from .errors import NotFoundError, StorageError
+from .lock import WriteLock
 from .schema import MIGRATIONS
 
+MIGRATION_SET = "clinic_app"
+BUSY_TIMEOUT_MS = 10000
+# Statements that write when run on their own, outside a transaction.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "VACUUM", "REINDEX")
 
-def connect(path: str | Path) -> sqlite_utils.Database:
+
+class NotOurDatabase(StorageError):
+    """The file is an SQLite database, but another program's: we must not add our tables to it."""
+
+
+class ClinicDatabase(sqlite_utils.Database):
+    """A ``sqlite_utils.Database`` whose writes queue on the write lock and begin IMMEDIATE."""
+
+    db_path: Path | None = None
+
+    @property
+    def write_lock(self) -> WriteLock | None:
+        return WriteLock.of(self.db_path) if self.db_path is not None else None
+
+    @contextlib.contextmanager
+    def atomic(self):
+        if self.conn.in_transaction or self.write_lock is None:
+            with super().atomic():
+                yield self
+            return
+        with self.write_lock.hold():
+            # The lock was waited for outside any transaction, so this one starts from the
+            # other process's last commit; IMMEDIATE takes SQLite's write lock up front.
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self.rollback()
+                raise
+            else:
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self.rollback()
+                    raise
+
+    def execute(self, sql, parameters=None):
+        """A write run on its own (outside ``atomic``) still queues on the write lock."""
+        words = sql.split(None, 1)
+        if (self.write_lock is None or self.conn.in_transaction or not words
+                or words[0].upper() not in _WRITES):
+            return super().execute(sql, parameters)
+        with self.write_lock.hold():
+            return super().execute(sql, parameters)
+
+    def executescript(self, sql: str):
+        if self.write_lock is None:
+            return super().executescript(sql)
+        with self.write_lock.hold():
+            return super().executescript(sql)
+
+
+def connect(path: str | Path) -> ClinicDatabase:
     """A connection with the pragmas every part of the program relies on, without migrating."""
     path = Path(path)
-    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
-    db = sqlite_utils.Database(conn)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    # Implicit transactions (a lone INSERT through the sqlite3 module) begin IMMEDIATE as well.
+    conn.isolation_level = "IMMEDIATE"
+    db = ClinicDatabase(conn)
+    db.db_path = path
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        # Before anything that writes (switching to WAL rewrites the header): another
+        # program's database is left exactly as it was.
+        problem = foreign_problem(db)
+    except BaseException:
+        conn.close()
+        raise
+    if problem:
+        conn.close()
+        raise NotOurDatabase(f"{path} 不是本程序的数据库（{problem}），未做任何改动")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA busy_timeout = 10000")
     return db
 
 
-def open_database(path: str | Path) -> sqlite_utils.Database:
-    """Create the file if needed, bring its schema up to date and load reference data."""
+def open_database(path: str | Path) -> ClinicDatabase:
+    """Create the file if needed, bring its schema up to date and load reference data.
+
+    Refuses (``NotOurDatabase``) a database of another program rather than adding our tables to
+    it (``connect`` checks that); ``open_existing`` also refuses a file that is not there.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = connect(path)
-    migrate(db)
+    try:
+        if pending_migrations(db) or not (db["clinics"].count and db["drugs"].count):
+            with db.write_lock.hold():
+                migrate(db)
+    except BaseException:
+        db.conn.close()
+        raise
     return db
+
+
+def open_existing(path: str | Path) -> ClinicDatabase:
+    """``open_database`` for commands that work on a database that must already exist."""
+    return open_database(check_existing(path))
+
+
+def check_existing(path: str | Path) -> Path:
+    """The path of a database that must already exist; an empty file is refused too, since
+    opening it would turn it into a new, empty database."""
+    path = Path(path)
+    if not path.is_file():
+        if path.is_dir():
+            raise NotFoundError(f"{path} 是文件夹，不是数据库文件")
+        raise NotFoundError(f"找不到数据库文件：{path}")
+    if path.stat().st_size == 0:
+        raise NotOurDatabase(f"{path} 是空文件，不是本程序的数据库，未做任何改动")
+    return path
+
+
+def foreign_problem(db: sqlite_utils.Database) -> str | None:
+    """Why this database is not ours (it has tables, but not our migrations), or ``None``.
+
+    An empty file is a new database and is ours to fill. Reading the schema of a file that is
+    no database at all raises ``sqlite3.DatabaseError``, which the caller reports.
+    """
+    tables = set(db.table_names())
+    if not tables:
+        return None
+    if "_sqlite_migrations" not in tables:
+        return "缺少本程序的数据表"
+    sets = {r[0] for r in db.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
+    if MIGRATION_SET not in sets:
+        return "缺少本程序的数据表"
+    return None
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -42,3 +167,23 @@ def schema_version(db: sqlite_utils.Database) -> list[str]:
 
 def pending_migrations(db: sqlite_utils.Database) -> list[str]:
     return [m.name for m in MIGRATIONS.pending(db)]
+
+
+# --- files that are not the live database: backups being made, checked or restored ---------------
+
+def open_file(path: str | Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A plain connection to a database *file* (a backup, a copy in the making): no pragmas, no
+    migrations, no write lock, because it is not the database the program works in.
+
+    ``read_only`` opens it so that nothing — not even a journal — is written beside it (a backup
+    the user picked may sit on a write-protected stick).
+    """
+    if read_only:
+        return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def scratch_database() -> sqlite_utils.Database:
+    """An empty database in memory, e.g. to list which migrations a fresh database would get."""
+    return sqlite_utils.Database(memory=True)

@@ -144,3 +144,15 @@ def _insert_households(db, households: list[list[dict]], today) -> tuple[int, in
             batch.add_household(household)
     batch.write(db)
     return len(batch.households), len(batch.patients)
+
+
+def refuse_real_database(db, path="") -> None:
+    """``StorageError`` unless the database is new or holds demo data only: demo patients must
+    never be mixed into a clinic's real register. Real data means an account other than the
+    demo ones, or patients without the demo's audit row."""
+    names = {u[0] for u in DEMO_USERS}
+    others = [r[0] for r in db.execute("SELECT username FROM users") if r[0] not in names]
+    has_demo = bool(db.execute("SELECT 1 FROM audit_log WHERE entity = 'demo' LIMIT 1").fetchone())
+    if others or (db["patients"].count and not has_demo):
+        raise StorageError(f"{path or '该数据库'} 中已有真实数据（非演示账户或患者），演示数据只能写入新的数据库文件。"
+                           "请用 --db 指定一个新文件名")

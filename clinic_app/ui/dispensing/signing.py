@@ -15,8 +15,9 @@ from ...domain import roles
 from ...domain.cover import LAST_DAY_LABEL
 from ...domain.money import yuan
 from ...domain.supply import format_dose
+from ...domain.errors import ClinicError
+from ...services import dispensing as dispensing_services
 from ...storage import accounts, dispensing
-from ...storage.errors import StorageError
 from ..widgets import error_label, row_of, with_error
 from ..worker import query_op
 from .signature_pad import SignaturePad
@@ -237,10 +238,10 @@ class SigningPage(QWidget):
     def _verified(self, signed) -> None:
         order = self.order
         try:
-            entry = dispensing.record(self.db, self.dialog.patient_id, order.date, order.lines, signed,
-                                      order.insurance_fen, order.relief_fen, order.next_appointment,
-                                      user=self.session.user)
-        except StorageError as exc:
+            entry = dispensing_services.record_collection(
+                self.db, self.session.user, self.dialog.patient_id, order.date, order.lines, signed,
+                order.insurance_fen, order.relief_fen, order.next_appointment)
+        except ClinicError as exc:
             self._refused(exc)
             return
         self._busy(False)

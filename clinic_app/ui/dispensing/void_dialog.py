@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from ...domain import roles
+from ...services import dispensing as dispensing_services
 from ...storage import accounts, dispensing
 from ..enrolment.common import ActionDialog, hint_label
 from . import text
@@ -51,5 +52,6 @@ class VoidDialog(ActionDialog):
         self.authoriser.setCurrentIndex(self.authoriser.findData(user_id))
 
     def save(self):
-        return dispensing.void(self.db, self.dispensing_id, self.reason.text(), self.authoriser.currentData(),
-                               self.password.text(), user=self.session.user)
+        return dispensing_services.void_collection(self.db, self.session.user, self.dispensing_id,
+                                                   self.reason.text(), self.authoriser.currentData(),
+                                                   self.password.text())

@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QPushButton
 
 from ...documents import jobs
 from ...domain import agreement_terms
+from ...domain.errors import ClinicError
+from ...services import enrolment as enrolment_services
 from ...storage import agreements, clock, patients, reference
-from ...storage.errors import StorageError
 from ..style import set_role
 from ..widgets import row_of
 from ..worker import run_in_background
@@ -97,9 +98,8 @@ class AgreementDialog(ActionDialog):
         if self.agreement is not None:
             return self.agreement
         signed = self.date_of("signed", self.signed)
-        store = agreements.renew if self.mode == RENEW else agreements.sign
-        self.agreement = store(self.db, self.patient_id, self.clinic.currentData(), signed,
-                               user=self.session.user)
+        store = enrolment_services.renew_agreement if self.mode == RENEW else enrolment_services.sign_agreement
+        self.agreement = store(self.db, self.session.user, self.patient_id, self.clinic.currentData(), signed)
         return self.agreement
 
     # --- printing ----------------------------------------------------------------------------
@@ -116,7 +116,7 @@ class AgreementDialog(ActionDialog):
         try:
             return jobs.gather_agreement_draft(self.db, self.patient_id, self.clinic.currentData(),
                                                self.signed.date_or_none())
-        except StorageError as exc:
+        except ClinicError as exc:
             self.show_error(self.place_of(exc.message), exc.message)
             return None
 

@@ -11,6 +11,7 @@ from ...domain import applications as ap
 from ...domain import choices
 from ...domain import programme_status as ps
 from ...domain import workcalendar as wc
+from ...services import enrolment as enrolment_services
 from ...storage import applications, cards, clock, patients, programme
 from ..style import set_role
 from .common import ActionDialog, DateField, FieldError, decision_buttons, hint_label, stack
@@ -257,10 +258,9 @@ class ApplicationDialog(ActionDialog):
         village_date = None
         if self.village_date.text().strip():
             village_date = self.date_of("village_date", self.village_date)
-        return applications.create(
-            self.db, self.patient_id, received, self.documents.checklist(),
-            village_opinion=self.village_opinion.text().strip(), village_opinion_date=village_date,
-            user=self.session.user)
+        return enrolment_services.submit_application(
+            self.db, self.session.user, self.patient_id, received, self.documents.checklist(),
+            village_opinion=self.village_opinion.text().strip(), village_opinion_date=village_date)
 
 
 # --- 初审 ------------------------------------------------------------------------------------------
@@ -324,13 +324,13 @@ class InitialReviewDialog(ActionDialog):
         date = self.date_of("date", self.date)
         checklist = self.documents.checklist()
         if checklist != self.application["documents"]:
-            self.application = applications.update_documents(
-                self.db, self.application["id"], checklist, self.application.get("village_opinion") or "",
-                self.application.get("village_opinion_date"), user=self.session.user)
+            self.application = enrolment_services.update_documents(
+                self.db, self.session.user, self.application["id"], checklist,
+                self.application.get("village_opinion") or "", self.application.get("village_opinion_date"))
         late = self.late_reason.text() if self.row_visible("late_reason") else ""
-        return applications.record_initial_review(
-            self.db, self.application["id"], decision, self.reviewer.text(), date,
-            reason=self.reason.text(), late_reason=late, user=self.session.user)
+        return enrolment_services.initial_review(
+            self.db, self.session.user, self.application["id"], decision, self.reviewer.text(), date,
+            reason=self.reason.text(), late_reason=late)
 
 
 # --- 报送复审 --------------------------------------------------------------------------------------
@@ -364,7 +364,7 @@ class SendToOfficeDialog(ActionDialog):
 
     def save(self):
         date = self.date_of("date", self.date)
-        return applications.mark_sent_to_office(self.db, self.application["id"], date, user=self.session.user)
+        return enrolment_services.send_to_office(self.db, self.session.user, self.application["id"], date)
 
 
 # --- 登记复审结果 ----------------------------------------------------------------------------------
@@ -408,9 +408,9 @@ class FinalReviewDialog(ActionDialog):
         decision = next((k for k, r in self.decisions.items() if r.isChecked()), "")
         if not decision:
             raise FieldError("decision", "请选择复审结论")
-        result = applications.record_final_review(
-            self.db, self.application["id"], decision, self.reviewer.text(), self.date_of("date", self.date),
-            reason=self.reason.text(), user=self.session.user)
+        result = enrolment_services.final_review(
+            self.db, self.session.user, self.application["id"], decision, self.reviewer.text(),
+            self.date_of("date", self.date), reason=self.reason.text())
         if decision == "approved":
             self.outcome = outcome_text(self.db, self.patient_id)
         return result

@@ -1,6 +1,7 @@
 """A lost rescue card (五、(一)9): reported, its number void for good; a new number when reissued."""
 from __future__ import annotations
 
+from ...services import enrolment as enrolment_services
 from ...storage import cards, clock, patients
 from .common import ActionDialog, DateField, hint_label
 
@@ -40,5 +41,5 @@ class CardDialog(ActionDialog):
     def save(self):
         date = self.date_of("date", self.date)
         if self.mode == LOST:
-            return cards.report_lost(self.db, self.patient_id, date, user=self.session.user)
-        return cards.reissue(self.db, self.patient_id, date, user=self.session.user)
+            return enrolment_services.report_card_lost(self.db, self.session.user, self.patient_id, date)
+        return enrolment_services.reissue_card(self.db, self.session.user, self.patient_id, date)

@@ -14,9 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QDialog, QDialog
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...domain.dates import parse_date
-from ...domain.errors import ValidationError
+from ...domain.errors import ClinicError, ValidationError
 from ...storage import clock
-from ...storage.errors import StorageError
 from ..style import set_role
 from ..widgets import dialog_buttons, error_label, with_error
 
@@ -203,10 +202,16 @@ class ActionDialog(QDialog):
         except FieldError as exc:
             self.show_error(exc.key, exc.message)
             return False
-        except StorageError as exc:
-            self.show_error(self.place_of(exc.message), exc.message)
+        except ClinicError as exc:
+            self.show_error(self.place_of_error(exc), exc.message)
             return False
         return True
+
+    def place_of_error(self, exc: ClinicError) -> str | None:
+        """The row the error names by its ``field``, else the first keyword match (older refusals)."""
+        if exc.field and exc.field in self._errors and self.row_visible(exc.field):
+            return exc.field
+        return self.place_of(exc.message)
 
     def accept(self) -> None:
         self.clear_errors()

@@ -16,10 +16,11 @@ from ...domain import programme_status as ps
 from ...domain import risk as risk_rules
 from ...domain import roles
 from ...domain import workcalendar as wc
+from ...domain.errors import ClinicError
+from ...services import enrolment as enrolment_services
 from ...storage import agreements, applications, cards, clock, holidays, patients, programme, reference
 from ...storage import risk as risk_store
 from ...storage import settings
-from ...storage.errors import StorageError
 from .. import messages
 from ..widgets import Lines
 from .agreement_dialog import RENEW, SIGN, VIEW, AgreementDialog
@@ -415,8 +416,8 @@ class EnrolmentPanel(QWidget):
         if not self._confirm("名额空出", programme.offer_text(first)):
             return
         try:
-            card = programme.enrol(self.db, first["id"], date, self.session.user)
-        except StorageError as exc:
+            card = enrolment_services.enrol(self.db, self.session.user, first["id"], date)
+        except ClinicError as exc:
             self._show_error("纳入失败", exc.message)
             return
         self._inform("纳入免费服药", f"已将 {first['name']} 纳入免费服药，救助卡编号 {cards.display_number(card)}")

@@ -5,8 +5,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QLineEdit, QRadioButton, QWidget
 
 from ...domain import risk as risk_rules
+from ...services import enrolment as enrolment_services
 from ...storage import clock, patients
-from ...storage import risk as risk_store
+
 from .common import ActionDialog, DateField, FieldError, hint_label
 
 FLAG, CLEAR = "flag", "clear"
@@ -72,8 +73,8 @@ class RiskDialog(ActionDialog):
         level = self.level_group.checkedId()
         if level < 0:
             raise FieldError("level", "请选择危险性等级（0–5级）")
-        return risk_store.record_assessment(self.db, self.patient_id, level, self.date_of("date", self.date),
-                                            self.assessor.text(), self.note.text(), user=self.session.user)
+        return enrolment_services.assess_risk(self.db, self.session.user, self.patient_id, level,
+                                              self.date_of("date", self.date), self.assessor.text(), self.note.text())
 
 
 class WorseningDialog(ActionDialog):
@@ -106,7 +107,6 @@ class WorseningDialog(ActionDialog):
     def save(self):
         date = self.date_of("date", self.date)
         if self.mode == FLAG:
-            return risk_store.flag_worsening(self.db, self.patient_id, date, self.note.text(),
-                                             user=self.session.user)
-        return risk_store.clear_worsening(self.db, self.flag["id"], date, self.note.text(),
-                                          user=self.session.user)
+            return enrolment_services.flag_worsening(self.db, self.session.user, self.patient_id, date,
+                                                     self.note.text())
+        return enrolment_services.clear_worsening(self.db, self.session.user, self.flag["id"], date, self.note.text())

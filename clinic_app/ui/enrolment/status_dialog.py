@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from ...domain import programme_status as ps
+from ...services import enrolment as enrolment_services
 from ...storage import applications, clock, patients, programme
 from .common import ActionDialog, DateField, FieldError, decision_buttons, hint_label
 
@@ -90,20 +91,20 @@ class StatusChangeDialog(ActionDialog):
         db, pid, user = self.db, self.patient_id, self.session.user
         note = self.note.text().strip() if self.kind != ps.ENROL else ""
         if self.kind == ps.ENROL:
-            self.card = programme.enrol(db, pid, date, user)
+            self.card = enrolment_services.enrol(db, user, pid, date)
         elif self.kind == ps.ADMITTED:
-            programme.admit(db, pid, date, note, user)
+            enrolment_services.admit(db, user, pid, date, note)
         elif self.kind == ps.DISCHARGED:
-            programme.discharge(db, pid, date, note, user)
+            enrolment_services.discharge(db, user, pid, date, note)
         elif self.kind == ps.ANNUAL_REVIEW:
             if not any(r.isChecked() for r in self.eligible.values()):
                 raise FieldError("eligible", "请选择审核结论")
             still = self.eligible["yes"].isChecked()
-            self.next_patient = programme.annual_review(db, pid, date, still, note, user)
+            self.next_patient = enrolment_services.annual_review(db, user, pid, date, still, note)
         elif self.kind == ps.LEAVE:
             reason = self.reason.currentData()
             if not reason:
                 raise FieldError("reason", "请选择退出原因")
-            self.next_patient = programme.leave(db, pid, date, reason, note, user)
+            self.next_patient = enrolment_services.leave(db, user, pid, date, reason, note)
         return programme.status(db, pid)
 
