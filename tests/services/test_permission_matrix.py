@@ -8,8 +8,11 @@ from clinic_app.domain import roles
 from clinic_app.domain.errors import ClinicError, PermissionDenied
 from clinic_app.services.use_case import all_use_cases
 from clinic_app.storage import accounts, catalogue, holidays, patients
-from tests.dispensing_data import build, fast_passwords
-from tests.enrolment_data import eligible_values
+from clinic_app.storage import applications, cards, programme, risk
+from clinic_app.storage import dispensing as disp
+from tests.dispensing_data import ADMIN, build, fast_passwords, fix_today, three_months
+from tests.enrolment_data import add_patient, approve, eligible_values, full_documents
+from tests.ui.conftest import make_id
 
 USE_CASES = all_use_cases()
 VIEWER = ("zhao_ck", "Chakan2026x", "赵查看")
@@ -41,7 +44,70 @@ SAMPLES = {
     "patients.view_patient": lambda w: ((w.patient_id,), {}),
     "patients.reveal_id_numbers": lambda w: ((w.patient_id,), {}),
     "backup.back_up": lambda w: ((w.db_path, w.db_path.parent / "backups"), {}),
+    # enrolment: a second patient, applying
+    "enrolment.submit_application": lambda w: ((_applicant(w), "2026-12-10", full_documents()), {}),
+    "enrolment.update_documents": lambda w: ((_application(w)["id"], full_documents()), {}),
+    "enrolment.initial_review": lambda w: ((_application(w)["id"], "passed", "李精防", "2026-12-11"), {}),
+    "enrolment.send_to_office": lambda w: ((_reviewed(w)["id"], "2026-12-14"), {}),
+    "enrolment.final_review": lambda w: ((_reviewed(w)["id"], "approved", "黄主任", "2026-12-15"), {}),
+    "enrolment.enrol": lambda w: ((_waiting(w), "2026-12-16"), {}),
+    "enrolment.admit": lambda w: ((w.patient_id, "2026-12-01"), {}),
+    "enrolment.discharge": lambda w: ((_admitted(w), "2026-12-05"), {}),
+    "enrolment.leave": lambda w: ((w.patient_id, "2026-12-01", "moved"), {}),
+    "enrolment.annual_review": lambda w: ((w.patient_id, "2026-12-01", True), {}),
+    "enrolment.record_agreement_signed": lambda w: ((_waiting(w), "2026-12-16", "youxi"), {}),
+    "enrolment.sign_agreement": lambda w: ((_waiting(w), "youxi", "2026-12-16"), {}),
+    "enrolment.renew_agreement": lambda w: ((_reviewed_yearly(w), "youxi", "2026-12-01"), {}),
+    "enrolment.report_card_lost": lambda w: ((w.patient_id, "2026-12-01"), {}),
+    "enrolment.reissue_card": lambda w: ((_lost(w), "2026-12-02"), {}),
+    "enrolment.assess_risk": lambda w: ((w.patient_id, 1, "2026-12-01", "王医生"), {}),
+    "enrolment.flag_worsening": lambda w: ((w.patient_id, "2026-12-01"), {}),
+    "enrolment.clear_worsening": lambda w: ((risk.flag_worsening(w.db, w.patient_id, "2026-12-01"), "2026-12-02"), {}),
+    # dispensing
+    "dispensing.dispense": lambda w: ((w.patient_id, "2026-12-01", three_months(w), w.signatures()), {}),
+    "dispensing.record_collection": lambda w: (
+        (w.patient_id, "2026-12-01", three_months(w), disp.verify_signatures(w.db, w.patient_id, w.signatures())),
+        {}),
+    "dispensing.void_collection": lambda w: ((w.dispense("2026-12-01", three_months(w))["id"], "数量录错",
+                                             w.admin["id"], ADMIN[1]), {}),
 }
+
+
+def _applicant(w) -> int:
+    return add_patient(w.db, name="申请人", id_number=make_id("19700101", "456"))
+
+
+def _application(w) -> dict:
+    return applications.create(w.db, _applicant(w), "2026-12-10", full_documents())
+
+
+def _reviewed(w) -> dict:
+    app = _application(w)
+    return applications.record_initial_review(w.db, app["id"], "passed", "李精防", "2026-12-11")
+
+
+def _waiting(w) -> int:
+    from clinic_app.storage import settings
+    pid = _applicant(w)
+    settings.put(w.db, "places", 1)                   # full: the approval puts him on the waiting list
+    approve(w.db, pid, "2026-12-10", "2026-12-11", "2026-12-15")
+    settings.put(w.db, "places", 5)                   # a place frees
+    return pid
+
+
+def _reviewed_yearly(w) -> int:
+    programme.annual_review(w.db, w.patient_id, "2026-11-30", True)
+    return w.patient_id
+
+
+def _admitted(w) -> int:
+    programme.admit(w.db, w.patient_id, "2026-12-01")
+    return w.patient_id
+
+
+def _lost(w) -> int:
+    cards.report_lost(w.db, w.patient_id, "2026-12-01")
+    return w.patient_id
 
 # samples a rule refuses for every role (the right is checked first, so they still test the matrix)
 REFUSED_BY_A_RULE = {"quarters.close": "请先导出", "quarters.reopen": "尚未结账"}
@@ -50,6 +116,7 @@ REFUSED_BY_A_RULE = {"quarters.close": "请先导出", "quarters.reopen": "尚�
 @pytest.fixture(autouse=True)
 def _cheap_passwords(monkeypatch):
     fast_passwords(monkeypatch)
+    fix_today(monkeypatch)
 
 
 def snapshot(db) -> dict:
