@@ -86,12 +86,21 @@ def _command(label: str, db: Path, facts: dict, out: Path) -> tuple[list[str], l
     if label == "restore":
         saved = backup.backup_to(db, out.parent / "saved")
         return ["restore", *d, str(saved)], [backup.paths.backups_dir(db)]
+    if label == "sign-agreement":
+        return ["sign-agreement", *d, *patient, "--date", "2026-12-31"], []
     raise AssertionError(f"no test arguments for {label}")
 
 
 def _prepare(label: str, db: Path, monkeypatch) -> None:
     """The state in which the command would succeed: closing needs an exported, ended quarter,
-    reopening a closed one."""
+    reopening a closed one, renewing the agreement a passed annual review."""
+    if label == "sign-agreement":
+        conn = connect(db)
+        from clinic_app.storage import programme
+
+        pid = conn.execute("SELECT id FROM patients ORDER BY id LIMIT 1").fetchone()[0]
+        programme.annual_review(conn, pid, "2026-12-30", True)
+        conn.close()
     if label in ("close-quarter", "reopen-quarter"):
         conn = connect(db)
         from clinic_app.exchange.ledger_export import export_ledger
@@ -145,7 +154,7 @@ REFUSALS = {
     "unknown-user": (login("nobody_here", "Nobody2026x"), "", "用户名或密码错误", True),
     "wrong-password": (login(ADMIN[0], "Wrong2026xyz"), "", "用户名或密码错误", True),
     "locked": (login(*ADMIN[:2]), "", "已锁定", False),
-    "no-right": (login(*READONLY), "", "不能", True),
+    "no-right": (login(*READONLY), "", "只有", True),
 }
 
 

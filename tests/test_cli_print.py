@@ -139,9 +139,12 @@ def _agreements(db_path, pid):
 
 
 def test_print_agreement_before_signing_prints_a_copy_to_sign_and_records_nothing(approved_db, tmp_path, capsys):
+    from tests.dispensing_data import OFFICER
+
     db_path, number, pid = approved_db
     out = tmp_path / "待签字.pdf"
-    assert main(["print", "agreement", "--db", str(db_path), "--patient", number, "--out", str(out)]) == 0
+    assert main(["print", "agreement", "--db", str(db_path), "--patient", number, "--out", str(out),
+                 "--user", OFFICER[0], "--password", OFFICER[1]]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0] == str(out) and "尚未登记为已签订" in lines[1] and "sign-agreement" in lines[1]
     assert "孙小兰" in flat(pages_text(out)[0])
@@ -167,6 +170,6 @@ def test_sign_agreement_records_it_and_a_later_print_is_a_reprint(approved_db, t
     assert capsys.readouterr().out.strip() == "已登记签订服务协议：孙小兰，2026-12-01 双方签字，有效期至 2027-11-30"
     assert [a["clinic_name"] for a in _agreements(db_path, pid)] == ["油溪（中心）卫生院"]
     out = tmp_path / "补打.pdf"
-    assert main(["print", "agreement", "--db", str(db_path), "--patient", number, "--out", str(out)]) == 0
+    assert main(["print", "agreement", "--db", str(db_path), "--patient", number, "--out", str(out), *login]) == 0
     assert _audit_rows(db_path)[0]["summary"] == "补打服务协议：孙小兰（2026-12-01 签订，一式两份）"
     assert len(_agreements(db_path, pid)) == 1
