@@ -19,7 +19,7 @@ SPLIT_COLUMNS = ("药品及规格", *(label for _key, label in PARTS))
 def _yuan_field(placeholder: str) -> QLineEdit:
     field = QLineEdit()
     field.setPlaceholderText(placeholder)
-    field.setMaximumWidth(180)
+    field.setFixedWidth(200)
     field.setAlignment(Qt.AlignRight)
     return field
 
@@ -85,9 +85,11 @@ class CostsBox(QGroupBox):
 
     @staticmethod
     def _with_error(field, error) -> QVBoxLayout:
+        """The message on one line under the field: wrapped inside a form row it was cut off."""
         column = QVBoxLayout()
         column.setSpacing(2)
-        column.addWidget(field)
+        error.setWordWrap(False)
+        column.addWidget(field, 0, Qt.AlignLeft)
         error.hide()
         column.addWidget(error)
         return column
