@@ -14,6 +14,8 @@ from .money import yuan
 PARTS = ("insurance", "relief", "disability", "programme")
 PART_LABELS = {"insurance": "医保特病资金", "relief": "民政救助资金", "disability": "残联免费服药资金",
                "programme": "免费服药项目资金"}
+FUNDS = ("total", *PARTS)
+FUND_LABELS = {"total": "领药总金额", **PART_LABELS}  # the card's column names: the one home of these labels
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ def disability_subsidy(remaining: int, has_certificate: bool, percent: int, mont
 def split_collection(line_totals: list[int], insurance: int, relief: int, disability: int) -> tuple[Split, list[Split]]:
     """The collection's split and each line's; the programme fund is what is left."""
     total = sum(line_totals)
-    for name, value in (("医保特病资金", insurance), ("民政救助资金", relief), ("残联免费服药资金", disability)):
+    for name, value in ((PART_LABELS["insurance"], insurance), (PART_LABELS["relief"], relief),
+                        (PART_LABELS["disability"], disability)):
         if value < 0:
             raise ValidationError(f"{name}不能为负数")
     if insurance + relief + disability > total:

@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from .cost_split import FUND_LABELS, FUNDS  # noqa: F401  (the labels' one home; re-exported)
 from .money import yuan
 from .quarters import Quarter
 
-FUNDS = ("total", "insurance", "relief", "disability", "programme")
-FUND_LABELS = {"total": "领药总金额", "insurance": "医保特病资金", "relief": "民政救助资金",
-               "disability": "残联免费服药资金", "programme": "免费服药项目资金"}
 TITLE = "免费服药台账"
 TOTAL_LABEL = "合计"
 

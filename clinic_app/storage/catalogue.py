@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from .. import paths
+from ..domain.packs import pack_unit
 from ..domain.dates import parse_date
 from ..domain.errors import ValidationError
 from ..domain.money import yuan
@@ -70,7 +71,7 @@ def _shown(field: str, value) -> str:
 def label(spec: dict) -> str:
     """'利培酮片 1mg×20片/盒' — the name staff know a specification by."""
     strength = (spec.get("strength") or "").strip()
-    size = f"{spec['units_per_pack']}{spec['unit']}/{spec.get('pack_unit') or '盒'}"
+    size = f"{spec['units_per_pack']}{spec['unit']}/{pack_unit(spec)}"
     return f"{spec['name']} {strength}×{size}" if strength else f"{spec['name']} {size}"
 
 

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from ..domain.packs import pack_unit
 from ..domain import backstop, cost_split, roles, supply
 from ..domain import cover as cover_rules
 from ..domain import programme_status as ps
@@ -173,8 +174,8 @@ def quote(db, patient_id: int, date: str, lines: list[dict], insurance_fen: int 
         if not pays:
             result.problems.append(f"第{n}行：{catalogue.label(spec)} 为{payer}")
         if planned.packs <= 0:
-            result.problems.append(f"第{n}行：数量应至少为1{spec.get('pack_unit') or '盒'}")
-        message = planned.check.message(spec["unit"], spec.get("pack_unit") or "盒")
+            result.problems.append(f"第{n}行：数量应至少为1{pack_unit(spec)}")
+        message = planned.check.message(spec["unit"], pack_unit(spec))
         if message:
             result.problems.append(f"第{n}行 {catalogue.label(spec)}：{message}")
         shortage = _shortage(db, spec, planned.packs, date)
@@ -193,7 +194,7 @@ def _shortage(db, spec: dict, packs: int, date: str) -> str | None:
     available = sum(b["packs"] for b in stock.usable_batches(db, spec["id"], date))
     if available >= packs:
         return None
-    unit = spec.get("pack_unit") or "盒"
+    unit = pack_unit(spec)
     return f"库存不足：{catalogue.label(spec)} 需要 {packs} {unit}，现有未过期 {available} {unit}"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..domain.packs import pack_unit
 from . import audit, catalogue, clock
 from .errors import NotFoundError, StorageError
 
@@ -25,8 +26,7 @@ FROM stock_batches b
 """
 
 
-def _pack_unit(spec: dict) -> str:
-    return spec.get("pack_unit") or "盒"
+_pack_unit = pack_unit
 
 
 def _move(db, batch_id: int, date: str, packs: int, kind: str, user, line_id: int | None = None,

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QGroupBox, QHBox
                                QLineEdit, QPushButton, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
+from ..domain.packs import pack_unit
 from ..domain import roles
 from ..domain.errors import ClinicError, ValidationError
 from ..domain.money import yuan
@@ -319,12 +320,12 @@ class CatalogueDialog(QDialog):
         self.strength.setText(spec["strength"] or "")
         self.unit.setCurrentText(spec["unit"])
         self.units_per_pack.setValue(spec["units_per_pack"])
-        self.pack_unit.setCurrentText(spec["pack_unit"] or "盒")
+        self.pack_unit.setCurrentText(pack_unit(spec))
         set_pays(self.pays, spec["programme_pays"])
         self._show_pays_hint()
         self.active_button.setText("停用" if spec["active"] else "重新启用")
         price = spec["price_fen"]
-        self.current_price.setText(f"{yuan(price)} 元/{spec['pack_unit'] or '盒'}" if price is not None else "未定价")
+        self.current_price.setText(f"{yuan(price)} 元/{pack_unit(spec)}" if price is not None else "未定价")
         set_role(self.current_price, "hint" if price is not None else "warning")
         history = catalogue.price_history(self.db, spec["id"])
         fill(self.price_table, [(p["effective_date"], yuan(p["price_fen"]), p["note"], p["created_by_name"],

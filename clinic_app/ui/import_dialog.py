@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFileDialo
                                QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
-from ..domain import idnumber, roles
+from ..domain import privacy, roles
 from ..exchange import register_import as ri
 from . import messages
 from .style import set_role
@@ -338,7 +338,7 @@ class ImportRegisterDialog(QDialog):
 
 def masked(text: str) -> str:
     """Full ID numbers inside a message (a suggested 18-digit conversion) are masked on screen too."""
-    return _FULL_ID.sub(lambda m: idnumber.mask(m.group(0)), text)
+    return _FULL_ID.sub(lambda m: privacy.id_shown(m.group(0), privacy.LIST), text)
 
 
 def shown_id(result: ri.RowResult) -> str:
@@ -346,8 +346,8 @@ def shown_id(result: ri.RowResult) -> str:
     digits are gone anyway and staff look for exactly that in the sheet."""
     number = result.values.get("id_number")
     if number:
-        return idnumber.mask(number)
+        return privacy.id_shown(number, privacy.LIST)
     typed = result.values.get("id_number_text") or ""
     if "E+" in typed:
         return typed
-    return idnumber.mask(typed)
+    return privacy.id_shown(typed, privacy.LIST)

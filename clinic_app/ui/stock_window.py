@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QSplitter, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from ..domain.packs import DEFAULT_PACK_UNIT, pack_unit
 from ..domain import roles
 from ..services import stock as stock_services
 from ..storage import catalogue, clock, stock
@@ -77,8 +78,8 @@ class ReceiveDialog(ActionDialog):
 
     def _show_unit(self, *_args) -> None:
         spec_id = self.spec.currentData()
-        unit = catalogue.spec(self.db, spec_id)["pack_unit"] if spec_id is not None else "盒"
-        self.packs.setSuffix(f" {unit or '盒'}")
+        unit = pack_unit(catalogue.spec(self.db, spec_id)) if spec_id is not None else DEFAULT_PACK_UNIT
+        self.packs.setSuffix(f" {unit or DEFAULT_PACK_UNIT}")
 
     def save(self) -> dict:
         if self.spec.currentData() is None:
@@ -102,7 +103,7 @@ class AdjustDialog(ActionDialog):
         super().__init__(session, None, "库存盘点调整", parent)
         self.batch = batch
         spec = catalogue.spec(self.db, batch["spec_id"])
-        unit = spec["pack_unit"] or "盒"
+        unit = pack_unit(spec)
         self.add_row("spec", "药品规格", QLabel(spec["label"]))
         self.add_row("batch", "批号", QLabel(f"{batch['batch_no']}（有效期至 {batch['expiry_date']}）"))
         self.add_row("books", "账面数量", QLabel(f"{batch['packs']} {unit}"))
@@ -301,7 +302,7 @@ class StockWindow(QDialog):
         batch = dialog.result_value
         spec = catalogue.spec(self.db, batch["spec_id"])
         self.status.setText(f"已入库：{spec['label']} 批号 {batch['batch_no']} {batch['packs_received']} "
-                            f"{spec['pack_unit'] or '盒'}")
+                            f"{pack_unit(spec)}")
         self.reload(("batch", batch["id"]))
         return batch
 

@@ -7,12 +7,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from ...domain.cost_split import FUND_LABELS, FUNDS
 from ...domain.errors import ValidationError
 from ...domain.money import parse_yuan, yuan
 from ..widgets import error_label
 
-PARTS = (("total", "领药总金额"), ("insurance", "医保特病资金"), ("relief", "民政救助资金"),
-         ("disability", "残联免费服药资金"), ("programme", "免费服药项目资金"))
+PARTS = tuple((key, FUND_LABELS[key]) for key in FUNDS)
 SPLIT_COLUMNS = ("药品及规格", *(label for _key, label in PARTS))
 
 
@@ -37,8 +37,8 @@ class CostsBox(QGroupBox):
         for field in (self.insurance, self.relief):
             field.textChanged.connect(lambda _t: self.changed.emit())
         form = QFormLayout()
-        form.addRow("医保特病资金", self._with_error(self.insurance, self.insurance_error))
-        form.addRow("民政救助资金", self._with_error(self.relief, self.relief_error))
+        form.addRow(FUND_LABELS["insurance"], self._with_error(self.insurance, self.insurance_error))
+        form.addRow(FUND_LABELS["relief"], self._with_error(self.relief, self.relief_error))
 
         self.amounts: dict[str, QLabel] = {}
         grid = QGridLayout()

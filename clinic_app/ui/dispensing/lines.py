@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QSpinBox, QTableWidget, QTableWidgetItem, QToolButton, QWidget)
 
+from ...domain.packs import pack_unit
 from ...domain.cover import LAST_DAY_LABEL, last_day_text
 from ...domain.errors import ValidationError
 from ...domain.money import yuan
@@ -131,8 +132,7 @@ class LinesTable(QTableWidget):
 
     def _spec_changed(self, row: LineRow) -> None:
         spec = row.spec_row
-        pack_unit = (spec or {}).get("pack_unit") or "盒"
-        row.packs.setSuffix(f" {pack_unit}")
+        row.packs.setSuffix(f" {pack_unit(spec)}")
         row.dose_unit.setText(f"{(spec or {}).get('unit') or '片'}/日")
         self.changed.emit()
 
@@ -170,14 +170,14 @@ class LinesTable(QTableWidget):
         over = False
         if planned is not None:
             spec = planned.spec
-            unit, pack_unit = spec["unit"], spec.get("pack_unit") or "盒"
+            unit, packs_in = spec["unit"], pack_unit(spec)
             check = planned.check
             over = not check.ok
             texts.update({
                 UNITS: f"{planned.units} {unit}", DAYS: f"{check.days} 天", UNTIL: check.last_day.isoformat(),
-                MAX: f"最多可领 {check.max_packs} {pack_unit}", PRICE: yuan(planned.price_fen),
+                MAX: f"最多可领 {check.max_packs} {packs_in}", PRICE: yuan(planned.price_fen),
                 TOTAL: yuan(planned.total_fen)})
-            tip = check.message(unit, pack_unit) or (
+            tip = check.message(unit, packs_in) or (
                 f"从 {check.start.isoformat()} 起可用 {check.days} 天，{LAST_DAY_LABEL}{check.last_day.isoformat()}，"
                 f"三个月用量最多用至 {last_day_text(check.limit)}")
         else:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
+from ...domain.packs import pack_unit
 from ...domain import roles
 from ...domain.cover import LAST_DAY_LABEL
 from ...domain.money import yuan
@@ -56,7 +57,7 @@ def order_text(order: Order) -> str:
     quote = order.quote
     lines = [f"领药日期 {order.date}　开方精神科医师 {order.psychiatrist_name}"]
     for planned in quote.lines:
-        lines.append(f"· {planned.spec['label']} {planned.packs}{planned.spec.get('pack_unit') or '盒'}，"
+        lines.append(f"· {planned.spec['label']} {planned.packs}{pack_unit(planned.spec)}，"
                      f"每日 {text_dose(planned)}，可用 {planned.check.days} 天（{LAST_DAY_LABEL}{planned.check.last_day.isoformat()}），"
                      f"{yuan(planned.total_fen)} 元")
     split = quote.split

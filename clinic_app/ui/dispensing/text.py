@@ -3,24 +3,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ...domain.packs import pack_unit
+from ...domain.cost_split import FUND_LABELS, FUNDS
 from ...domain.cover import LAST_DAY_LABEL, last_day_text
 from ...domain.money import yuan
 from ...storage import dispensing
 
 VALID, VOIDED, VOID_ENTRY = "有效", "已作废", "作废记录"
-AMOUNTS = (("total_fen", "领药总金额"), ("insurance_fen", "医保特病资金"), ("relief_fen", "民政救助资金"),
-           ("disability_fen", "残联免费服药资金"), ("programme_fen", "免费服药项目资金"))
+AMOUNTS = tuple((f"{key}_fen", FUND_LABELS[key]) for key in FUNDS)
 
 
 def spec_label(line: dict) -> str:
     """'利培酮片 1mg×20片/盒' from a stored line (joined with its specification)."""
     strength = (line.get("strength") or "").strip()
-    size = f"{line['units_per_pack']}{line['unit']}/{line.get('pack_unit') or '盒'}"
+    size = f"{line['units_per_pack']}{line['unit']}/{pack_unit(line)}"
     return f"{line['spec_name']} {strength}×{size}" if strength else f"{line['spec_name']} {size}"
 
 
 def line_text(line: dict) -> str:
-    return f"{spec_label(line)} {line['packs']}{line.get('pack_unit') or '盒'}"
+    return f"{spec_label(line)} {line['packs']}{pack_unit(line)}"
 
 
 def lines_text(entry: dict) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ...domain import idnumber
+from ...domain import privacy
 from ...domain import programme_status as ps
 from ...domain import workcalendar as wc
 from ...storage import agreements, applications, programme, settings
@@ -61,7 +61,7 @@ class ListContent:
 
 
 def _mask(number) -> str:
-    return idnumber.mask(number or "")
+    return privacy.id_shown(number, privacy.LIST)
 
 
 def _text(value) -> str:

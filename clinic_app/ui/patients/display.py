@@ -1,7 +1,7 @@
 """How stored values read on the patient page. Plain functions; no Qt."""
 from __future__ import annotations
 
-from ...domain import idnumber
+from ...domain import privacy
 from ...domain import patient_fields as pf
 
 BLANK = "—"
@@ -16,8 +16,8 @@ def shown(field: pf.Field, value, reveal: bool = False) -> str:
         return BLANK
     if field.kind == pf.MULTI:
         return "、".join(value)
-    if field.sensitive and not reveal:
-        return idnumber.mask(str(value))
+    if field.sensitive and not reveal:   # the page asked the policy (domain.privacy.PAGE) whether to reveal
+        return privacy.id_shown(str(value), privacy.PAGE)
     return str(value)
 
 

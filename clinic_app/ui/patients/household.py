@@ -5,7 +5,7 @@ from PySide6.QtCore import QStringListModel, QTimer, Signal
 from PySide6.QtWidgets import (QCompleter, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout)
 
-from ...domain import idnumber
+from ...domain import privacy
 from ...domain import patient_fields as pf
 from ...storage import patients
 
@@ -18,7 +18,7 @@ SHARED_KEYS = ADDRESS_KEYS + tuple(f.key for f in pf.GUARDIAN_FIELDS
 
 
 def describe(row: dict) -> str:
-    return f"{row['name']}（{idnumber.mask(row.get('id_number'))}）"
+    return f"{row['name']}（{privacy.id_shown(row.get('id_number'), privacy.LIST)}）"
 
 
 class HouseholdBox(QGroupBox):

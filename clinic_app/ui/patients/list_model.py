@@ -5,7 +5,7 @@ import datetime as dt
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-from ...domain import idnumber
+from ...domain import idnumber, privacy
 from ...domain.programme_status import STATUS_LABELS
 
 SORT_ROLE = Qt.UserRole + 1
@@ -37,7 +37,7 @@ def cells(row: dict, today: dt.date | None = None) -> tuple:
         row.get("name") or "",
         row.get("sex") or "",
         age_of(row.get("birth_date"), today),
-        idnumber.mask(row.get("id_number")),
+        privacy.id_shown(row.get("id_number"), privacy.LIST),
         row.get("town") or "",
         row.get("village") or "",
         row.get("diagnosis") or "",
