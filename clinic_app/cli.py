@@ -121,10 +121,9 @@ def _backup(args) -> int:
 
 @needs_login("backup.create", "backup")
 def _backup_logged_in(args, db, user) -> int:
-    from .storage import audit, backup
+    from .services import backup as backup_services
 
-    path = backup.backup_to(Path(args.db), Path(args.out))
-    audit.record(db, audit.BACKUP, "database", None, f"命令行备份到 {path.name}", user=user)
+    path = backup_services.back_up(db, user, Path(args.db), Path(args.out), reason="命令行")
     print(f"已备份到 {path}")
     return 0
 
@@ -490,15 +489,15 @@ LOGIN_COMMANDS.update(PERMISSION_OF)
 
 
 def _close_quarter(args) -> int:
-    from .storage import quarters
+    from .services import quarters
 
-    return _quarter_command(args, lambda db, user: quarters.close(db, args.quarter, user, args.package))
+    return _quarter_command(args, lambda db, user: quarters.close(db, user, args.quarter, args.package))
 
 
 def _reopen_quarter(args) -> int:
-    from .storage import quarters
+    from .services import quarters
 
-    return _quarter_command(args, lambda db, user: quarters.reopen(db, args.quarter, args.reason, user))
+    return _quarter_command(args, lambda db, user: quarters.reopen(db, user, args.quarter, args.reason))
 
 
 COMMANDS["sign-agreement"] = _sign_agreement
