@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QVBoxLay
 from ..domain.errors import ClinicError
 from ..services import quarters as quarter_services
 from ..storage import quarters
+from .worker import run_and_wait
 from .widgets import dialog_buttons, error_label, with_error
 
 CLOSE_EXPLANATION = "结账后，该季度的领药记录不能再新增、修改或作废；补登和更正记入当前季度。"
@@ -73,8 +74,10 @@ class LedgerClosing:
                              "如确需更改已结账季度的记录，须由管理员重新开账并写明原因。"):
             return False
         QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            quarter_services.close(self.session.db, self.session.user, q.code)
+        self.status.setText(f"正在为{q.label}结账（核对台账）…")
+        user = self.session.user
+        try:   # the ledger is read again to compare with the export: off the UI thread
+            run_and_wait(self.session.db_path, lambda db: quarter_services.close(db, user, q.code), what="quarter")
         except ClinicError as exc:
             QApplication.restoreOverrideCursor()
             self._show_error("不能结账", exc.message)

@@ -127,3 +127,28 @@ def write_op(db_path, op, on_done=None, on_error=None, parent=None, what: str = 
             on_done(result)
 
     return query_op(db_path, op, done, on_error, parent)
+
+
+def run_and_wait(db_path, op, what: str = ""):
+    """``write_op`` for a step whose caller needs the answer before it goes on (closing a quarter):
+    the work runs on a pool thread while the UI thread keeps painting in a local event loop, and
+    the result is returned, or the job's exception raised, here."""
+    from PySide6.QtCore import QEventLoop
+
+    loop = QEventLoop()
+    box: dict = {}
+
+    def done(result) -> None:
+        box["result"] = result
+        loop.quit()
+
+    def failed(exc) -> None:
+        box["error"] = exc
+        loop.quit()
+
+    write_op(db_path, op, done, failed, what=what)
+    if not box:
+        loop.exec()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]

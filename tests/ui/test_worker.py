@@ -59,3 +59,33 @@ def test_a_failed_job_is_shown_unless_the_caller_takes_it(qtbot, db_path, monkey
     worker.query_op(db_path, refuse, on_error=taken.append)
     qtbot.waitUntil(lambda: bool(taken), timeout=5000)
     assert taken[0].message == "该季度已结账" and len(shown) == 1
+
+
+def test_run_and_wait_returns_what_another_thread_computed_and_raises_its_refusal(qtbot, db_path, fresh_db):
+    from clinic_app.domain.errors import RefusedError
+
+    here = threading.get_ident()
+    assert worker.run_and_wait(db_path, lambda db: threading.get_ident()) != here
+    with pytest.raises(RefusedError, match="已结账"):
+        worker.run_and_wait(db_path, lambda db: (_ for _ in ()).throw(RefusedError("该季度已结账")))
+
+
+def test_closing_a_quarter_runs_off_the_ui_thread(qtbot, monkeypatch, db_path, fresh_db):
+    from clinic_app.services import quarters as quarter_services
+    from clinic_app.ui import ledger_closing
+
+    seen = []
+    monkeypatch.setattr(quarter_services, "close", lambda db, user, code: seen.append(threading.get_ident()))
+
+    class Window(ledger_closing.LedgerClosing):
+        def __init__(self):
+            from types import SimpleNamespace
+            self.session = SimpleNamespace(db=fresh_db, db_path=db_path, user={"id": 1})
+            self.data = SimpleNamespace(quarter=SimpleNamespace(label="2026年第四季度", code="2026Q4"))
+            self.loading = self.exporting = False
+            self.status = SimpleNamespace(setText=lambda text: None)
+        def _confirm(self, *a): return True
+        def _refresh_state(self): pass
+
+    assert Window().close_quarter()
+    assert seen and seen[0] != threading.get_ident()
