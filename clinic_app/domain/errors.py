@@ -1,8 +1,11 @@
 """One root for every error a user may see.
 
 ``message`` is Simplified Chinese, fit to show as it is; ``field`` names the input it is about
-(a key of the form being filled), so a screen puts the message beside that widget without
-reading the text. The subclasses say what kind of "no" it is, which a caller may treat
+— a stable English key, the name of the argument that carried it (``signed_date``, ``reason``)
+— so a screen puts the message beside that widget without reading the text (a dialog whose row
+is named otherwise maps the one to the other, ``ActionDialog.FIELD_ROWS``). A refusal about a
+record rather than an input (already voided, still under review) names no field and is shown
+on the screen's general message line. The subclasses say what kind of "no" it is, which a caller may treat
 differently (a permission refusal is audited, a conflict may be retried), while every one of them
 is shown the same way.
 """

@@ -58,7 +58,8 @@ def renew(db, patient_id: int, clinic_code: str, signed_date: str, user: dict | 
     if (review is None or review["reason"] != "passed"
             or (signed - dt.date.fromisoformat(review["date"])).days > REVIEW_BEFORE_RENEWAL_DAYS
             or review["date"] > signed_date):
-        raise StorageError(f"续签前需完成年度资格审核（签订日前{REVIEW_BEFORE_RENEWAL_DAYS}天内审核通过）")
+        raise StorageError(f"续签前需完成年度资格审核（签订日前{REVIEW_BEFORE_RENEWAL_DAYS}天内审核通过）",
+                           field="annual_review")
     return _insert(db, patient_id, clinic_code, signed_date, user, previous["id"])
 
 
@@ -73,7 +74,7 @@ def check_may_sign(db, patient_id: int, clinic_code: str | None) -> None:
     """Refuse (Chinese) an agreement this patient can't sign with this clinic — checked before a
     copy is printed for signing, and again when the signing is recorded."""
     if clinic_code is None or reference.clinic(db, clinic_code) is None:
-        raise StorageError("定点医院只能从附件6《设服药门诊医院名单》中选择")
+        raise StorageError("定点医院只能从附件6《设服药门诊医院名单》中选择", field="clinic_code")
     if programme.status(db, patient_id) not in MAY_SIGN:
         raise StorageError("复审通过（在册或候补）的患者才能签订协议")
 
@@ -93,12 +94,12 @@ def check_signing_date(db, patient_id: int, signed_date: str) -> dt.date:
     try:
         signed = dt.date.fromisoformat(str(signed_date))
     except ValueError:
-        raise StorageError(f"签字日期“{signed_date}”不是有效日期，请写作 2026-01-05") from None
+        raise StorageError(f"签字日期“{signed_date}”不是有效日期，请写作 2026-01-05", field="signed_date") from None
     if signed > clock.today():
-        raise StorageError("签字日期不能晚于今天：双方签字后再登记")
+        raise StorageError("签字日期不能晚于今天：双方签字后再登记", field="signed_date")
     earliest = earliest_signing(db, patient_id)
     if earliest and signed_date < earliest[0]:
-        raise StorageError(f"签字日期不能早于{earliest[1]}（{earliest[0]}）")
+        raise StorageError(f"签字日期不能早于{earliest[1]}（{earliest[0]}）", field="signed_date")
     return signed
 
 

@@ -72,14 +72,15 @@ def requirements_of(db, app: dict) -> dict[str, str]:
     return document_requirements(db, app["patient_id"], dt.date.fromisoformat(app["received_date"]))
 
 
-def iso_date(text: str, label: str, not_after: dt.date | None = None) -> dt.date:
-    """A date from the UI or the CLI, refused in Chinese rather than with a ValueError."""
+def iso_date(text: str, label: str, not_after: dt.date | None = None, field: str | None = None) -> dt.date:
+    """A date from the UI or the CLI, refused in Chinese rather than with a ValueError, naming
+    ``field`` (the argument it came in) so a screen shows the refusal beside that date."""
     try:
         day = dt.date.fromisoformat(str(text))
     except ValueError:
-        raise StorageError(f"{label}“{text}”不是有效日期，请写作 2026-01-05") from None
+        raise StorageError(f"{label}“{text}”不是有效日期，请写作 2026-01-05", field=field) from None
     if not_after and day > not_after:
-        raise StorageError(f"{label}不能晚于今天")
+        raise StorageError(f"{label}不能晚于今天", field=field)
     return day
 
 
@@ -88,7 +89,7 @@ def create(db, patient_id: int, received_date: str, documents: dict | None = Non
            user: dict | None = None) -> dict:
     """Take an application. Refused, with the reasons, for an ineligible patient, a patient whose
     previous round is still open, or one already in the programme."""
-    received = iso_date(received_date, "受理日期", not_after=clock.today())
+    received = iso_date(received_date, "受理日期", not_after=clock.today(), field="received_date")
     with db.atomic():
         patient = patients.get(db, patient_id)
         previous = latest(db, patient_id)
@@ -98,10 +99,11 @@ def create(db, patient_id: int, received_date: str, documents: dict | None = Non
             raise StorageError(f"该患者已{ps.STATUS_LABELS[patient['programme_status']]}，无需再次申请")
         result = check_eligibility(db, patient_id, received)
         if not result.eligible:
-            raise StorageError("不符合申请条件：\n" + "\n".join(result.missing))
+            raise StorageError("不符合申请条件：\n" + "\n".join(result.missing), field="eligibility")
         admitted = programme.in_hospital_since(db, patient_id)
         if admitted:  # received before the stay but entered during it: still after discharge
-            raise StorageError(f"不符合申请条件：\n居家（未住院）：自 {admitted} 起住院治疗，出院后方可申请")
+            raise StorageError(f"不符合申请条件：\n居家（未住院）：自 {admitted} 起住院治疗，出院后方可申请",
+                               field="eligibility")
         row = {
             "patient_id": patient_id, "round": (previous["round"] + 1) if previous else 1,
             "previous_id": previous["id"] if previous and previous["state"] in ap.REJECTED else None,
@@ -161,21 +163,22 @@ def record_initial_review(db, application_id: int, decision: str, reviewer: str,
     if app["state"] != ap.SUBMITTED:
         raise StorageError(f"该申请已{ap.STATE_LABELS[app['state']]}，不能再次初审")
     if decision not in ap.INITIAL_DECISIONS:
-        raise StorageError("请选择初审结论")
+        raise StorageError("请选择初审结论", field="decision")
     if not reviewer.strip():
-        raise StorageError("请填写初审人")
-    iso_date(date, "初审日期")
+        raise StorageError("请填写初审人", field="reviewer")
+    iso_date(date, "初审日期", field="date")
     if date < app["received_date"]:
-        raise StorageError("初审日期不能早于受理日期")
+        raise StorageError("初审日期不能早于受理日期", field="date")
     if decision == "rejected" and not reason.strip():
-        raise StorageError("初审不通过时请写明理由")
+        raise StorageError("初审不通过时请写明理由", field="reason")
     if decision == "passed":
         missing = ap.missing_documents(app["documents"], requirements_of(db, app))
         if missing:
-            raise StorageError("材料不齐，不能通过初审：\n" + "\n".join(missing))
+            raise StorageError("材料不齐，不能通过初审：\n" + "\n".join(missing), field="documents")
     due = schedule(db, app).initial_review_due
     if dt.date.fromisoformat(date) > due and not late_reason.strip():
-        raise StorageError(f"已超过初审期限（{due.isoformat()}，受理后5个工作日），请填写逾期原因")
+        raise StorageError(f"已超过初审期限（{due.isoformat()}，受理后5个工作日），请填写逾期原因",
+                           field="late_reason")
     text = reason.strip()
     if late_reason.strip():
         text = (text + "；" if text else "") + f"逾期原因：{late_reason.strip()}"
@@ -192,9 +195,9 @@ def mark_sent_to_office(db, application_id: int, date: str, user: dict | None = 
     app = get(db, application_id)
     if app["state"] != ap.AWAITING_FINAL:
         raise StorageError("只有初审通过、待复审的申请才能报送免费服药办公室")
-    iso_date(date, "报送日期")
+    iso_date(date, "报送日期", field="date")
     if date < app["initial_date"]:
-        raise StorageError("报送日期不能早于初审日期")
+        raise StorageError("报送日期不能早于初审日期", field="date")
     with db.atomic():
         db["applications"].update(application_id, {"sent_to_office_date": date})
         audit.record(db, audit.UPDATE, "application", application_id, f"报送免费服药办公室复审（{date}）",
@@ -210,16 +213,16 @@ def record_final_review(db, application_id: int, decision: str, reviewer: str, d
     if app["state"] != ap.AWAITING_FINAL:
         raise StorageError(f"该申请{ap.STATE_LABELS[app['state']]}，不能登记复审结果")
     if decision not in ap.FINAL_DECISIONS:
-        raise StorageError("请选择复审结论")
+        raise StorageError("请选择复审结论", field="decision")
     if not reviewer.strip():
-        raise StorageError("请填写复审人")
-    iso_date(date, "复审日期")
+        raise StorageError("请填写复审人", field="reviewer")
+    iso_date(date, "复审日期", field="date")
     if date < app["initial_date"]:
-        raise StorageError("复审日期不能早于初审日期")
+        raise StorageError("复审日期不能早于初审日期", field="date")
     if app["sent_to_office_date"] and date < app["sent_to_office_date"]:
-        raise StorageError(f"复审日期不能早于报送日期（{app['sent_to_office_date']}）")
+        raise StorageError(f"复审日期不能早于报送日期（{app['sent_to_office_date']}）", field="date")
     if decision == "rejected" and not reason.strip():
-        raise StorageError("复审不同意时请写明理由")
+        raise StorageError("复审不同意时请写明理由", field="reason")
     with db.atomic():
         db["applications"].update(application_id, {
             "final_decision": decision, "final_reviewer": reviewer.strip(), "final_date": date,

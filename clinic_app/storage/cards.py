@@ -86,7 +86,7 @@ def report_lost(db, patient_id: int, lost_date: str, user: dict | None = None) -
     if card is None:
         raise StorageError("该患者没有有效的救助卡")
     if lost_date < card["issued_date"]:
-        raise StorageError("挂失日期不能早于发卡日期")
+        raise StorageError("挂失日期不能早于发卡日期", field="lost_date")
     with db.atomic():
         db["rescue_cards"].update(card["id"], {"status": LOST, "lost_date": lost_date,
                                                "void_reason": "遗失挂失"})
@@ -101,7 +101,7 @@ def reissue(db, patient_id: int, issued_date: str, user: dict | None = None) -> 
     if lost is None:
         raise StorageError("该患者没有待补发的挂失救助卡")
     if issued_date < lost["lost_date"]:
-        raise StorageError("补发日期不能早于挂失日期")
+        raise StorageError("补发日期不能早于挂失日期", field="issued_date")
     return issue(db, patient_id, issued_date, user, replaces_id=lost["id"])
 
 

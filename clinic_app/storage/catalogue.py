@@ -247,7 +247,7 @@ def add_spec(db, drug_id: int, name: str, strength: str, unit: str, units_per_pa
     values = _checked_values({"name": name, "strength": strength, "unit": unit, "units_per_pack": units_per_pack,
                               "pack_unit": pack_unit, "programme_pays": programme_pays})
     if (twin := _duplicate(db, drug_id, values)) is not None:
-        raise DuplicateError(f"已有规格“{label(twin)}”")
+        raise DuplicateError(f"已有规格“{label(twin)}”", field="name")
     with db.atomic():
         spec_id = db["drug_specs"].insert({
             "drug_id": drug_id, **values, "active": 1, "created_at": clock.now(),

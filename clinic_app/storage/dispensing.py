@@ -30,12 +30,12 @@ VOID_ROLES = roles.roles_with("dispensing.void")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _day(value: str, what: str) -> dt.date:
+def _day(value: str, what: str, field: str | None = None) -> dt.date:
     """An ISO date, or a ``StorageError`` naming the field (a bad date is staff input, not a crash)."""
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise StorageError(f"{what}“{value}”不是有效日期，请写作 2026-01-05") from None
+        raise StorageError(f"{what}“{value}”不是有效日期，请写作 2026-01-05", field=field) from None
 
 
 # --- may this patient collect today? ----------------------------------------------------------
@@ -231,33 +231,36 @@ class Signatures:
     self_sign_reason: str = ""
 
 
-def _check_signer(db, user_id: int, password: str, allowed: tuple, what: str) -> dict:
+def _check_signer(db, user_id: int, password: str, allowed: tuple, what: str, field: str) -> dict:
+    """The signer's account if it may sign as ``what`` and the password is its own; a refusal
+    names ``field``, the signer it is about."""
     user = accounts.get(db, user_id)
     if user["role"] not in allowed or not user["active"]:
-        raise StorageError(f"{user['display_name']} 不能作为{what}签名")
+        raise StorageError(f"{user['display_name']} 不能作为{what}签名", field=field)
     if not accounts.check_password(db, user_id, password):
-        raise StorageError(f"{what}（{user['display_name']}）密码错误，签名无效")
+        raise StorageError(f"{what}（{user['display_name']}）密码错误，签名无效", field=field)
     return user
 
 
 def _check_signatures(db, patient: dict, sig: Signatures) -> tuple[dict, dict, str]:
     if sig.psychiatrist_id == sig.dispenser_id:
-        raise StorageError("精神科医师和发药人须是两个人，分别签名")
+        raise StorageError("精神科医师和发药人须是两个人，分别签名", field="dispenser")
     doctor = _check_signer(db, sig.psychiatrist_id, sig.psychiatrist_password, (roles.PSYCHIATRIST,),
-                           "精神科医师")
-    dispenser = _check_signer(db, sig.dispenser_id, sig.dispenser_password, DISPENSER_ROLES, "发药人")
+                           "精神科医师", "psychiatrist")
+    dispenser = _check_signer(db, sig.dispenser_id, sig.dispenser_password, DISPENSER_ROLES, "发药人", "dispenser")
     if not sig.guardian_png:
-        raise StorageError("请患者本人在签名板上签名" if sig.signer == PATIENT_SELF else "请监护人在签名板上签名")
+        raise StorageError("请患者本人在签名板上签名" if sig.signer == PATIENT_SELF else "请监护人在签名板上签名",
+                           field="guardian_png")
     if not bytes(sig.guardian_png).startswith(PNG_MAGIC):
-        raise StorageError("签名图像无效，请重新签名")
+        raise StorageError("签名图像无效，请重新签名", field="guardian_png")
     if sig.signer == PATIENT_SELF:
         if not sig.self_sign_reason.strip():
-            raise StorageError("患者本人签名时，请写明原因（如：无监护人）")
+            raise StorageError("患者本人签名时，请写明原因（如：无监护人）", field="self_sign_reason")
         name = patient["name"]
     elif sig.signer == GUARDIAN:
         name = (patient.get("guardian_name") or "").strip()
         if not name:
-            raise StorageError("该患者未登记监护人：请由患者本人签名并写明原因")
+            raise StorageError("该患者未登记监护人：请由患者本人签名并写明原因", field="signer")
     else:
         raise StorageError("签名人无效")
     return doctor, dispenser, name
@@ -373,17 +376,17 @@ def void(db, dispensing_id: int, reason: str, authoriser_id: int, password: str,
     and its stock goes back to the batches it came from."""
     original = get(db, dispensing_id)
     if original["kind"] != DISPENSE:
-        raise StorageError("作废记录本身不能再作废")
+        raise StorageError("作废记录本身不能再作废", field="dispensing_id")
     if original["voided_by"]:
-        raise StorageError("该领药记录已作废")
+        raise StorageError("该领药记录已作废", field="dispensing_id")
     if not reason.strip():
-        raise StorageError("请写明作废原因")
-    authoriser = _check_signer(db, authoriser_id, password, VOID_ROLES, "作废授权人")
+        raise StorageError("请写明作废原因", field="reason")
+    authoriser = _check_signer(db, authoriser_id, password, VOID_ROLES, "作废授权人", "authoriser")
     date = date or clock.today().isoformat()
     if date < original["date"]:
-        raise StorageError("作废日期不能早于原领药日期")
+        raise StorageError("作废日期不能早于原领药日期", field="date")
     # An entry of a closed quarter may be voided, dated in an open one: the adjustment lands there.
-    closed = quarters.closed_refusal(db, _day(date, "作废日期"), "作废")
+    closed = quarters.closed_refusal(db, _day(date, "作废日期", "date"), "作废")
     if closed:
         raise StorageError(closed)
     now = clock.now()

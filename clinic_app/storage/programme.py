@@ -70,7 +70,7 @@ def record_event(db, patient_id: int, kind: str, date: str, reason: str | None =
     try:
         dt.date.fromisoformat(date)
     except ValueError:
-        raise StorageError(f"日期“{date}”不是有效日期，请写作 2026-01-05") from None
+        raise StorageError(f"日期“{date}”不是有效日期，请写作 2026-01-05", field="date") from None
     with db.atomic():
         before = state(db, patient_id)
         try:
@@ -79,9 +79,9 @@ def record_event(db, patient_id: int, kind: str, date: str, reason: str | None =
             raise StorageError(exc.message) from None
         last = _last_date(db, patient_id)
         if last and date < last:
-            raise StorageError(f"日期不能早于上一次状态变更（{last}）")
+            raise StorageError(f"日期不能早于上一次状态变更（{last}）", field="date")
         if kind == ps.LEAVE and reason not in ps.LEAVE_REASONS:
-            raise StorageError("请选择退出原因")
+            raise StorageError("请选择退出原因", field="reason")
         event_id = db["status_events"].insert({
             "patient_id": patient_id, "date": date, "kind": kind, "reason": reason, "note": note,
             "application_id": application_id, "recorded_by": user["id"] if user else None,

@@ -18,11 +18,11 @@ ASSESSMENT = "risk_assessment"
 FLAG = "worsening_flag"
 
 
-def _date(value, what: str) -> str:
+def _date(value, what: str, field: str = "date") -> str:
     try:
         return parse_date(value, not_after=clock.today()).isoformat()
     except ValidationError as exc:
-        raise StorageError(f"{what}：{exc.message}") from None
+        raise StorageError(f"{what}：{exc.message}", field=field) from None
 
 
 def _patient_name(db, patient_id: int) -> str:
@@ -41,9 +41,9 @@ def _level(level) -> int:
         try:
             return risk_rules.parse_level(level)
         except ValidationError as exc:
-            raise StorageError(exc.message) from None
+            raise StorageError(exc.message, field="level") from None
     if not risk_rules.is_level(level):
-        raise StorageError(f"危险性评估等级应为0–5级，收到的是“{level}”")
+        raise StorageError(f"危险性评估等级应为0–5级，收到的是“{level}”", field="level")
     return level
 
 
@@ -54,7 +54,7 @@ def record_assessment(db, patient_id: int, level, date, assessor: str, note: str
     day = _date(date, "评估日期")
     assessor = _text(assessor)
     if not assessor:
-        raise StorageError("请填写评估人")
+        raise StorageError("请填写评估人", field="assessor")
     with db.atomic():
         name = _patient_name(db, patient_id)
         assessment_id = db["risk_assessments"].insert({
@@ -121,7 +121,7 @@ def clear_worsening(db, flag_id: int, date, note: str = "", user: dict | None = 
         if flag["cleared_date"]:
             raise StorageError(f"该标记已于 {flag['cleared_date']} 解除")
         if day < flag["date"]:
-            raise StorageError(f"解除日期 {day} 早于标记日期 {flag['date']}")
+            raise StorageError(f"解除日期 {day} 早于标记日期 {flag['date']}", field="date")
         db["worsening_flags"].update(flag_id, {"cleared_date": day, "cleared_note": (note or "").strip()})
         name = _patient_name(db, flag["patient_id"])
         audit.record(db, audit.UPDATE, FLAG, flag_id, f"解除病情加重标记 {name}（{day}）",

@@ -60,18 +60,19 @@ def receive(db, spec_id: int, batch_no: str, expiry_date, packs: int, received_d
     spec = catalogue.spec(db, spec_id)
     batch_no = (batch_no or "").strip()
     if not batch_no:
-        raise StorageError("请填写批号")
-    expiry = catalogue.iso_date(expiry_date, "有效期至")
-    received = catalogue.iso_date(received_date, "入库日期")
+        raise StorageError("请填写批号", field="batch_no")
+    expiry = catalogue.iso_date(expiry_date, "有效期至", field="expiry_date")
+    received = catalogue.iso_date(received_date, "入库日期", field="received_date")
     if isinstance(packs, bool) or not isinstance(packs, int) or packs <= 0:
-        raise StorageError("入库数量应为大于0的整数")
+        raise StorageError("入库数量应为大于0的整数", field="packs")
     if not spec["active"]:
-        raise StorageError(f"“{spec['label']}”已停用，不能入库")
+        raise StorageError(f"“{spec['label']}”已停用，不能入库", field="spec_id")
     if expiry < received:
-        raise StorageError(f"批号 {batch_no} 已于 {expiry} 过期，不能入库")
+        raise StorageError(f"批号 {batch_no} 已于 {expiry} 过期，不能入库", field="expiry_date")
     for other in _batches(db, "b.spec_id = ? AND b.batch_no = ?", [spec_id, batch_no]):
         if other["expiry_date"] != expiry:
-            raise StorageError(f"批号 {batch_no} 已登记过，有效期至 {other['expiry_date']}，与本次填写的 {expiry} 不符")
+            raise StorageError(f"批号 {batch_no} 已登记过，有效期至 {other['expiry_date']}，与本次填写的 {expiry} 不符",
+                               field="batch_no")
     with db.atomic():
         batch_id = db["stock_batches"].insert({
             "spec_id": spec_id, "batch_no": batch_no, "expiry_date": expiry, "received_date": received,
@@ -148,12 +149,12 @@ def return_for_void(db, dispensing_line_id: int, date, user: dict | None = None)
 def adjust(db, batch_id: int, counted_packs: int, date, reason: str, user: dict | None = None) -> dict:
     """A stock count: the difference between the count and the books becomes an 'adjust' move
     (zero when they agree — the count itself is worth keeping)."""
-    day = catalogue.iso_date(date, "盘点日期")
+    day = catalogue.iso_date(date, "盘点日期", field="date")
     reason = (reason or "").strip()
     if not reason:
-        raise StorageError("请写明调整原因")
+        raise StorageError("请写明调整原因", field="reason")
     if isinstance(counted_packs, bool) or not isinstance(counted_packs, int) or counted_packs < 0:
-        raise StorageError("实盘数量应为0或正整数")
+        raise StorageError("实盘数量应为0或正整数", field="counted_packs")
     before = batch(db, batch_id)
     spec = catalogue.spec(db, before["spec_id"])
     difference = counted_packs - before["packs"]

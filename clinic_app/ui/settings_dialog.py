@@ -69,15 +69,15 @@ class SettingsDialog(QDialog):
             try:
                 out[spec.key] = _read(spec, self.inputs[spec.key])
             except ValidationError as exc:
-                raise ValidationError(f"{spec.label}：{exc.message}") from None
+                raise ValidationError(f"{spec.label}：{exc.message}", field=spec.key) from None
         return out
 
-    def _focus_refused(self, message: str) -> None:
-        """Put the cursor in the field the message names; what was typed there stays to correct."""
-        for spec in EDITABLE:
-            if message.startswith(spec.label + "："):
-                self.inputs[spec.key].setFocus()
-                return
+    def _focus_refused(self, exc: ClinicError) -> None:
+        """Put the cursor in the setting the refusal's ``field`` names; what was typed there stays
+        to correct."""
+        box = self.inputs.get(exc.field) if exc.field else None
+        if box is not None:
+            box.setFocus()
 
     def save(self) -> None:
         db = self.session.db
@@ -85,11 +85,12 @@ class SettingsDialog(QDialog):
             typed = self.values()
         except ValidationError as exc:
             self.message.setText(exc.message)
-            self._focus_refused(exc.message)
+            self._focus_refused(exc)
             return
         try:
             setting_services.change_settings(db, self.session.user, typed)
         except ClinicError as exc:
             self.message.setText(exc.message)
+            self._focus_refused(exc)
             return
         self.accept()

@@ -63,8 +63,7 @@ def price_fen(text: str, what: str = "价格") -> int:
 class SpecDialog(ActionDialog):
     """新增规格 for one catalogue drug, with its first price when known."""
 
-    ERROR_PLACES = (("已有规格", "name"), ("品名", "name"), ("最小单位", "unit"), ("包装单位", "pack_unit"),
-                    ("每包装数量", "units_per_pack"), ("生效日期", "price_date"), ("价格", "price"))
+    FIELD_ROWS = {"effective_date": "price_date"}
 
     def __init__(self, session, drug: dict, parent=None):
         super().__init__(session, None, f"新增规格 — {drug['name']}", parent)

@@ -46,8 +46,7 @@ def expiry_state(expiry: str, today: dt.date, days: int = stock.EXPIRY_WARNING_D
 class ReceiveDialog(ActionDialog):
     """入库: one delivered batch of one specification."""
 
-    ERROR_PLACES = (("已登记过", "batch_no"), ("过期", "expiry"), ("有效期", "expiry"), ("批号", "batch_no"),
-                    ("入库日期", "received"), ("数量", "packs"), ("停用", "spec"))
+    FIELD_ROWS = {"spec_id": "spec", "expiry_date": "expiry", "received_date": "received"}
     OK_TEXT = "入库"
 
     def __init__(self, session, spec_id: int | None = None, parent=None):
@@ -96,7 +95,7 @@ class ReceiveDialog(ActionDialog):
 class AdjustDialog(ActionDialog):
     """盘点调整: the packs actually counted in one batch, and why they differ from the books."""
 
-    ERROR_PLACES = (("原因", "reason"), ("实盘", "counted"), ("日期", "date"))
+    FIELD_ROWS = {"counted_packs": "counted"}
     OK_TEXT = "保存盘点"
 
     def __init__(self, session, batch: dict, parent=None):

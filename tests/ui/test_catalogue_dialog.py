@@ -230,3 +230,16 @@ def test_the_menu_opens_the_catalogue(qtbot, session, monkeypatch):
     assert window.catalogue_action.text() == "药品目录与价格…" and window.catalogue_action.isEnabled()
     window.catalogue_action.trigger()
     assert len(opened) == 1 and opened[0].windowTitle() == "药品目录与价格"
+
+
+def test_the_spec_dialog_shows_a_duplicate_at_the_name(qtbot, session):
+    catalogue.add_spec(session.db, RISPERIDONE, "利培酮片", "1mg", "片", 20, user=session.user)
+    drug = next(d for d in session.db["drugs"].rows if d["id"] == RISPERIDONE)
+    spec_dialog = SpecDialog(session, drug)
+    qtbot.addWidget(spec_dialog)
+    spec_dialog.strength.setText("1mg")
+    spec_dialog.units_per_pack.setValue(20)
+    spec_dialog.accept()
+    assert spec_dialog.error_text("name") == "已有规格“利培酮片 1mg×20片/盒”"
+    assert spec_dialog.error_text() == "" and not spec_dialog.accepted_ok
+    assert session.db["drug_specs"].count == 1

@@ -9,6 +9,7 @@ from clinic_app.documents import card_jobs
 from clinic_app.storage import accounts, cards, dispensing
 from clinic_app.ui.dispensing import DispensingPanel
 from clinic_app.ui.dispensing.dialog import DONE
+from clinic_app.ui.dispensing.void_dialog import VoidDialog
 from clinic_app.ui.patients import PatientPage
 from tests.dispensing_data import ADMIN, DOCTOR, OFFICER, fix_today, line, three_months
 
@@ -171,3 +172,18 @@ def test_after_a_void_the_patient_page_shows_the_freed_cover_of_the_later_collec
     world.void(first["id"], date="2026-12-20")
     panel.reload()
     assert "利培酮 还可用 11 天（可用至（含当日）2026-12-30）" in panel.cover.text()
+
+
+def test_void_refusals_land_at_the_reason_and_the_entry(qtbot, world, officer_session):
+    entry = world.dispense(DAY, [line(world.risperidone, 3, "1")])
+    dialog = VoidDialog(officer_session, entry["id"])
+    qtbot.addWidget(dialog)
+    dialog.password.setText(OFFICER[1])
+    dialog.accept()
+    assert dialog.error_text("reason") == "请写明作废原因"
+    assert dialog.error_text("password") == "" and dialog.error_text() == ""
+    world.void(entry["id"])                              # voided meanwhile, at another computer
+    dialog.reason.setText("重复登记")
+    dialog.accept()
+    assert dialog.error_text("entry") == "该领药记录已作废"
+    assert dialog.error_text("reason") == "" and not dialog.accepted_ok

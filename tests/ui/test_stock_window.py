@@ -193,3 +193,28 @@ def test_the_menu_opens_one_stock_window(qtbot, session, spec, batches):
     window.stock_action.trigger()
     assert window.stock_window is first
     first.close()
+
+
+def test_receive_refusals_from_storage_land_at_their_rows(qtbot, session, spec, batches):
+    dialog = ReceiveDialog(session, spec["id"])
+    qtbot.addWidget(dialog)
+    dialog.batch_no.setText("GOOD")
+    dialog.expiry.setText("2028-07-31")                 # GOOD was booked in expiring 2028-06-30
+    dialog.accept()
+    assert dialog.error_text("batch_no") == "批号 GOOD 已登记过，有效期至 2028-06-30，与本次填写的 2028-07-31 不符"
+    assert dialog.error_text("expiry") == "" and dialog.error_text() == ""
+    catalogue.retire_spec(session.db, spec["id"], "2026-12-01")   # retired while the dialog was open
+    dialog.batch_no.setText("NEW")
+    dialog.accept()
+    assert dialog.error_text("spec") == f"“{spec['label']}”已停用，不能入库"
+    assert dialog.error_text("batch_no") == "" and not dialog.accepted_ok
+
+
+def test_a_count_refused_by_storage_lands_at_the_counted_packs(qtbot, session, batches):
+    dialog = AdjustDialog(session, stock.batch(session.db, batches[2]["id"]))
+    qtbot.addWidget(dialog)
+    dialog.counted.value = lambda: -1                   # what the spin box can't give, storage refuses
+    dialog.reason.setText("盘点")
+    dialog.accept()
+    assert dialog.error_text("counted") == "实盘数量应为0或正整数"
+    assert dialog.error_text("reason") == "" and not dialog.accepted_ok

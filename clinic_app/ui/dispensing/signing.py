@@ -23,9 +23,9 @@ from ..widgets import error_label, row_of, with_error
 from ..worker import query_op
 from .signature_pad import SignaturePad
 
-# keyword in a storage message -> the field it is shown at (first match wins)
-ERROR_PLACES = (("精神科医师和发药人", "dispenser"), ("精神科医师", "psychiatrist"), ("发药人", "dispenser"),
-                ("签名板", "pad"), ("签名图像", "pad"), ("本人签名", "reason"), ("未登记监护人", "reason"))
+# a refusal's field (storage names the parts of ``Signatures``) -> the row it is shown at; the
+# psychiatrist's and the dispenser's refusals are named by their rows' own keys
+FIELD_ROWS = {"guardian_png": "pad", "self_sign_reason": "reason", "signer": "reason"}
 
 
 @dataclass
@@ -178,9 +178,11 @@ class SigningPage(QWidget):
     def error_text(self, key: str | None = None) -> str:
         return (self.errors[key] if key else self.message).text()
 
-    @staticmethod
-    def place_of(message: str) -> str | None:
-        return next((key for keyword, key in ERROR_PLACES if keyword in message), None)
+    def place_of_error(self, exc: Exception) -> str | None:
+        """The row the refusal's ``field`` names, or ``None`` for the message line below."""
+        field = getattr(exc, "field", None)
+        key = FIELD_ROWS.get(field, field) if field else None
+        return key if key in self.errors else None
 
     # --- signing ---------------------------------------------------------------------------------
     def prepare(self, order: Order) -> None:
@@ -251,4 +253,4 @@ class SigningPage(QWidget):
     def _refused(self, exc: Exception) -> None:
         self._busy(False)
         message = getattr(exc, "message", None) or str(exc)
-        self.show_error(self.place_of(message), message)
+        self.show_error(self.place_of_error(exc), message)

@@ -20,8 +20,9 @@ def authorisers(db) -> list[dict]:
 
 
 class VoidDialog(ActionDialog):
-    ERROR_PLACES = (("作废原因", "reason"), ("作废授权人", "password"), ("已作废", "entry"),
-                    ("不能再作废", "entry"), ("作废日期", "entry"))
+    # the entry already voided or dated after the void is the entry's row; the authoriser's
+    # refusal (not one who may void, wrong password) is shown at the password typed for him
+    FIELD_ROWS = {"dispensing_id": "entry", "date": "entry", "authoriser": "password"}
     OK_TEXT = "作废"
 
     def __init__(self, session, dispensing_id: int, parent=None):

@@ -29,7 +29,7 @@ class AgreementDialog(ActionDialog):
     (print the newest agreement again, audited as 补打). In ``sign`` and ``renew`` printing makes
     a copy to sign and records nothing; "双方已签字" records the agreement on the signing date."""
 
-    ERROR_PLACES = (("续签前", "previous"), ("定点医院", "clinic"), ("日期", "signed"))
+    FIELD_ROWS = {"clinic_code": "clinic", "signed_date": "signed", "annual_review": "previous"}
     printed = Signal(str)
     print_failed = Signal(str)
 
@@ -117,7 +117,7 @@ class AgreementDialog(ActionDialog):
             return jobs.gather_agreement_draft(self.db, self.patient_id, self.clinic.currentData(),
                                                self.signed.date_or_none())
         except ClinicError as exc:
-            self.show_error(self.place_of(exc.message), exc.message)
+            self.show_error(self.place_of_error(exc), exc.message)
             return None
 
     def print_agreement(self) -> None:

@@ -157,7 +157,7 @@ class ApplicationDialog(ActionDialog):
     received date sets — refused for an ineligible patient, with what is missing."""
 
     OK_TEXT = "受理"
-    ERROR_PLACES = (("不符合申请条件", "eligibility"), ("日期", "received"))
+    FIELD_ROWS = {"received_date": "received"}
 
     def __init__(self, session, patient_id: int, parent=None):
         self.patient = patients.get(session.db, patient_id)
@@ -226,10 +226,11 @@ class ApplicationDialog(ActionDialog):
         self.documents_state.setText(text)
         set_role(self.documents_state, role)
 
-    def place_of(self, message: str) -> str | None:
-        if message.startswith("不符合申请条件"):
+    def place_of_error(self, exc) -> str | None:
+        """The eligibility row is hidden until there is a refusal to show in it."""
+        if exc.field == "eligibility":
             return "eligibility"
-        return super().place_of(message)
+        return super().place_of_error(exc)
 
     def show_error(self, key, text) -> None:
         if key == "eligibility":
@@ -269,8 +270,6 @@ class InitialReviewDialog(ActionDialog):
     """The clinic's initial review within 5 working days; the materials are checked here once more."""
 
     OK_TEXT = "登记初审"
-    ERROR_PLACES = (("逾期原因", "late_reason"), ("材料不齐", "documents"), ("初审人", "reviewer"),
-                    ("结论", "decision"), ("理由", "reason"), ("日期", "date"))
 
     def __init__(self, session, patient_id: int, application: dict, parent=None):
         self.application = application
@@ -337,7 +336,6 @@ class InitialReviewDialog(ActionDialog):
 
 class SendToOfficeDialog(ActionDialog):
     OK_TEXT = "登记报送"
-    ERROR_PLACES = (("日期", "date"),)
 
     def __init__(self, session, patient_id: int, application: dict, parent=None):
         self.application = application
@@ -373,7 +371,6 @@ class FinalReviewDialog(ActionDialog):
     """The programme office's answer; an approval enrols at once or puts on the waiting list."""
 
     OK_TEXT = "登记复审结果"
-    ERROR_PLACES = (("复审人", "reviewer"), ("结论", "decision"), ("理由", "reason"), ("日期", "date"))
 
     def __init__(self, session, patient_id: int, application: dict, parent=None):
         self.application = application

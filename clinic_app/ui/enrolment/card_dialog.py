@@ -9,7 +9,7 @@ LOST, REISSUE = "lost", "reissue"
 
 
 class CardDialog(ActionDialog):
-    ERROR_PLACES = (("日期", "date"),)
+    FIELD_ROWS = {"lost_date": "date", "issued_date": "date"}
 
     def __init__(self, session, patient_id: int, mode: str, parent=None):
         self.mode = mode

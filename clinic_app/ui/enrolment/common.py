@@ -95,11 +95,13 @@ class FieldError(Exception):
 
 class ActionDialog(QDialog):
     """One action on one patient. Subclasses build rows with ``add_row`` and implement ``save()``,
-    which calls storage and returns normally on success; a ``StorageError`` keeps the dialog open
-    and shows its message at the row named by the first matching keyword of ``ERROR_PLACES``
-    (else above the buttons). Nothing typed is lost."""
+    which calls storage and returns normally on success; a refusal (``ClinicError``) keeps the
+    dialog open and shows its message at the row its ``field`` names — through ``FIELD_ROWS``
+    where storage calls the input by another name than the row — else above the buttons. The
+    message is never read to find the row: rewording a refusal can't move it. Nothing typed is
+    lost."""
 
-    ERROR_PLACES: tuple[tuple[str, str], ...] = ()
+    FIELD_ROWS: dict[str, str] = {}   # a refusal's field -> this dialog's row, where the two differ
     OK_TEXT = "保存"
 
     def __init__(self, session, patient_id: int, title: str, parent=None):
@@ -177,12 +179,6 @@ class ActionDialog(QDialog):
     def all_errors(self) -> str:
         return "\n".join(t for t in [self.message.text(), *(e.text() for e in self._errors.values())] if t)
 
-    def place_of(self, message: str) -> str | None:
-        for keyword, key in self.ERROR_PLACES:
-            if keyword in message and key in self._errors and self.row_visible(key):
-                return key
-        return None
-
     def date_of(self, key: str, field: DateField) -> str:
         """The ISO date typed in ``field``; ``FieldError`` at ``key`` when it is not a date."""
         try:
@@ -208,10 +204,11 @@ class ActionDialog(QDialog):
         return True
 
     def place_of_error(self, exc: ClinicError) -> str | None:
-        """The row the error names by its ``field``, else the first keyword match (older refusals)."""
-        if exc.field and exc.field in self._errors and self.row_visible(exc.field):
-            return exc.field
-        return self.place_of(exc.message)
+        """The visible row the error's ``field`` names, or ``None`` (shown above the buttons)."""
+        key = self.FIELD_ROWS.get(exc.field, exc.field) if exc.field else None
+        if key and key in self._errors and self.row_visible(key):
+            return key
+        return None
 
     def accept(self) -> None:
         self.clear_errors()

@@ -30,7 +30,6 @@ class _Definition(QLabel):
 
 class RiskDialog(ActionDialog):
     OK_TEXT = "保存评估"
-    ERROR_PLACES = (("评估日期", "date"), ("评估人", "assessor"), ("等级", "level"), ("危险性", "level"))
 
     def __init__(self, session, patient_id: int, parent=None):
         name = patients.get(session.db, patient_id)["name"]
@@ -79,8 +78,6 @@ class RiskDialog(ActionDialog):
 
 class WorseningDialog(ActionDialog):
     """``flag``: the psychiatrist reports a worsening; ``clear``: close the open flag with a note."""
-
-    ERROR_PLACES = (("日期", "date"),)
 
     def __init__(self, session, patient_id: int, mode: str = FLAG, flag: dict | None = None, parent=None):
         self.mode = mode

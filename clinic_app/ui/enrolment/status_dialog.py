@@ -32,8 +32,6 @@ class StatusChangeDialog(ActionDialog):
     """One dated status change. After a leaving that freed a place, ``next_patient`` is the first
     patient on the waiting list (the panel offers to enrol him)."""
 
-    ERROR_PLACES = (("退出原因", "reason"), ("日期", "date"))
-
     def __init__(self, session, patient_id: int, kind: str, parent=None):
         self.kind = kind
         self.next_patient = None
