@@ -18,6 +18,12 @@ from ..domain.register_columns import BY_KEY, column_for_header, normalize_heade
 from .register_results import RegisterFileError
 
 HEADER_SCAN_ROWS = 10
+# A register of one clinic has hundreds of rows and a dozen columns; these bounds keep a damaged or
+# hostile file (one cell at XFD1048576, a small zip that unpacks to gigabytes) from exhausting memory.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_CSV_BYTES = 20 * 1024 * 1024
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
 OLD_FORMATS = {".xls", ".et", ".wps", ".ods", ".numbers"}
@@ -58,7 +64,82 @@ def cell_text(value) -> str:
 
 # --- reading the file --------------------------------------------------------------------------
 
+def _check_unpacked_size(path: Path) -> None:
+    """The sizes the zip declares, before anything is unpacked: Python's zipfile never reads a
+    member past its declared size, so bounding the declared sizes bounds the memory."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise RegisterFileError(f"无法读取该 Excel 文件（{path.name}）：文件可能已损坏或不是 .xlsx 格式") from exc
+    if total > MAX_UNPACKED_BYTES:
+        raise RegisterFileError(
+            f"该 Excel 文件解压后约 {total // (1024 * 1024)} MB，超过登记名单的上限 "
+            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB：文件可能已损坏，请在 Excel 中只保留名单后另存再导入")
+
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _scan_sheets(path: Path) -> None:
+    """Walk each worksheet's XML as a stream (nothing kept) and stop at the first row or column
+    past the bounds, before openpyxl builds a cell object for every cell of the file."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        for name in sheets:
+            rows = 0
+            try:
+                with archive.open(name) as stream:
+                    for _event, element in ElementTree.iterparse(stream):
+                        tag = element.tag.rsplit("}", 1)[-1]
+                        if tag == "c":
+                            match = _CELL_REF.match(element.get("r") or "")
+                            if match and (int(match.group(2)) > MAX_ROWS
+                                          or _column_number(match.group(1)) > MAX_COLUMNS):
+                                _refuse_size(name, match.group(0))
+                        elif tag == "row":
+                            rows = int(element.get("r") or rows + 1)
+                            if rows > MAX_ROWS:
+                                _refuse_size(name, f"第 {rows} 行")
+                            element.clear()
+            except ElementTree.ParseError as exc:
+                raise RegisterFileError(f"无法读取该 Excel 文件（{path.name}）：工作表内容已损坏") from exc
+
+
+def _refuse_size(part: str, where: str) -> None:
+    number = re.search(r"(\d+)\.xml$", part)
+    sheet = f"第 {number.group(1)} 个工作表" if number else "工作表"
+    raise RegisterFileError(
+        f"{sheet}用到了 {where}，超过登记名单的上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列："
+        "请删除名单以外的单元格（或把名单复制到新工作表）后再导入")
+
+
+def _check_dimensions(path: Path, ws) -> None:
+    """Before any row is read: ``iter_rows`` walks the whole rectangle up to the last used cell."""
+    rows, columns = ws.max_row or 0, ws.max_column or 0
+    merged = [m for m in ws.merged_cells.ranges if m.max_row > MAX_ROWS or m.max_col > MAX_COLUMNS]
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or merged:
+        where = f"{column_letter(max(columns, 1) - 1)}{rows}"
+        raise RegisterFileError(
+            f"工作表“{ws.title}”的范围到 {where}（{rows} 行、{columns} 列），超过登记名单的上限 "
+            f"{MAX_ROWS} 行、{MAX_COLUMNS} 列：请删除名单以外的单元格（或把名单复制到新工作表）后再导入")
+
+
 def _read_xlsx(path: Path) -> list[tuple[str, list[list]]]:
+    _check_unpacked_size(path)
+    _scan_sheets(path)
     try:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
@@ -73,6 +154,7 @@ def _read_xlsx(path: Path) -> list[tuple[str, list[list]]]:
     sheets = []
     try:
         for ws in workbook.worksheets:
+            _check_dimensions(path, ws)
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             _fill_merged(rows, ws.merged_cells.ranges)
             sheets.append((ws.title, rows))
@@ -110,6 +192,10 @@ def _decode(data: bytes) -> str:
 
 def _read_csv(path: Path) -> list[tuple[str, list[list]]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise RegisterFileError(f"该 CSV 文件有 {size // (1024 * 1024)} MB，超过登记名单的上限 "
+                                    f"{MAX_CSV_BYTES // (1024 * 1024)} MB")
         text = _decode(path.read_bytes())
     except OSError as exc:
         raise RegisterFileError(f"无法打开文件：{path}（{exc.strerror or exc}）") from exc
@@ -121,6 +207,9 @@ def _read_csv(path: Path) -> list[tuple[str, list[list]]]:
                 for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise RegisterFileError(f"无法读取该 CSV 文件（{path.name}）：文件内容不是文字表格") from exc
+    if len(rows) > MAX_ROWS or any(len(r) > MAX_COLUMNS for r in rows):
+        raise RegisterFileError(f"该 CSV 文件有 {len(rows)} 行、最多 {max(map(len, rows))} 列，超过登记名单的上限 "
+                                f"{MAX_ROWS} 行、{MAX_COLUMNS} 列")
     return [(path.stem, rows)]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 
 from ..domain import idnumber, phone
@@ -99,6 +100,25 @@ def derive_town(address: str, towns: list[str]) -> str | None:
     return None
 
 
+def _invisible(ch: str) -> bool:
+    """Control characters (a NUL, an ESC) and the zero-width and bidirectional marks (U+200B–U+200F,
+    U+202A–U+202E, U+2066–U+2069, U+FEFF) that make two names look alike or a number read
+    backwards: never part of a register's text. Line breaks and tabs are spacing, not this."""
+    return ch not in "\t\r\n" and unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def _visible_cells(cells: list, columns: dict[str, int]) -> tuple[list, list[str]]:
+    """The row's cells with invisible characters removed, and a note per field that had any."""
+    cleaned, notes = list(cells), []
+    label_of = {index: BY_KEY[key].header for key, index in columns.items() if key in BY_KEY}
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and any(_invisible(ch) for ch in value):
+            cleaned[index] = "".join(ch for ch in value if not _invisible(ch)).strip() or None
+            notes.append(f"{HINT}{label_of.get(index, f'第{column_letter(index)}列')}中含不可见字符"
+                         "（控制字符、零宽或方向字符），已删除")
+    return cleaned, notes
+
+
 def _field_error(key: str, value) -> str | None:
     checked = pf.validate_field(key, value)
     return checked.errors.get(key)
@@ -106,12 +126,14 @@ def _field_error(key: str, value) -> str | None:
 
 def _check_row(row_number: int, cells: list, columns: dict[str, int], towns: list[str],
                today: dt.date) -> RowResult:
+    cells, invisible = _visible_cells(cells, columns)
+
     def get(key):
         index = columns.get(key)
         return cells[index] if index is not None and index < len(cells) else None
 
     errors: list[str] = []
-    hints: list[str] = []
+    hints: list[str] = list(invisible)
     values: dict = {}
 
     name = _name(get("name"))
