@@ -70,6 +70,7 @@ def write_list_xlsx(out, title: str, headers, rows, subtitle: str = "") -> Path 
         sheet.append(values)
         for cell, value in zip(sheet[sheet.max_row], values):
             if isinstance(value, str):
+                cell.data_type = "s"  # a name typed "=HYPERLINK(…)" stays text, never a formula
                 cell.number_format = TEXT_FORMAT
         for i, value in enumerate(values[:len(widths)]):
             widths[i] = max(widths[i], display_width(value))

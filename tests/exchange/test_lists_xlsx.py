@@ -49,3 +49,20 @@ def test_sheet_titles_and_cells_are_made_safe():
     assert len(sheet_title("很长" * 40)) == 31
     assert sheet_title("  ") == "清单"
     assert cell_value(None) == "" and cell_value(True) == "是" and cell_value(dt.date(2026, 1, 2)) == "2026-01-02"
+
+
+def test_a_patient_name_that_looks_like_a_formula_stays_text(tmp_path):
+    import openpyxl
+
+    from clinic_app.exchange.lists_xlsx import write_list_xlsx
+
+    risky = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+    path = write_list_xlsx(tmp_path / "list.xlsx", "逾期未领药", ["姓名"], [[r] for r in risky])
+    sheet = openpyxl.load_workbook(path).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=3)]
+    assert [c.value for c in cells] == [r.replace("\r", "\n") for r in risky]   # XML keeps no bare CR
+    assert all(c.data_type == "s" for c in cells)
+    import zipfile
+    with zipfile.ZipFile(path) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml
