@@ -294,9 +294,27 @@ def _integrity_problem(path: Path) -> str | None:
     return report if len(report) <= 200 else report[:200] + "……"
 
 
+TEMP_PREFIX, TEMP_SUFFIX = ".clinic-", ".tmp"
+
+
+def remove_debris(db_path: Path) -> list[Path]:
+    """Temporary copies a killed backup, restore or check left beside the database or among its
+    backups (each is a whole copy of the patients' data under a hidden name). Call it holding the
+    write lock, so no copy still being written is taken for debris."""
+    removed = []
+    for folder in (Path(db_path).resolve().parent, paths.backups_dir(db_path)):
+        if not folder.is_dir():
+            continue
+        for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            _remove_quietly(leftover)
+            if not leftover.exists():
+                removed.append(leftover)
+    return removed
+
+
 def _temp_file(folder: Path) -> Path:
     """An empty file in the destination folder, so the final rename never crosses disks."""
-    fd, name = tempfile.mkstemp(prefix=".clinic-", suffix=".tmp", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     os.close(fd)
     return Path(name)
 

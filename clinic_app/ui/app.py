@@ -149,7 +149,21 @@ def run(db_path: Path | None, demo: bool = False, startup_probe: bool = False) -
         lock.release()
 
 
+def _remove_debris(db_path: Path) -> None:
+    """What a killed backup or restore left behind: removed first, under the write lock."""
+    from ..storage import backup
+    from ..storage.lock import WriteLock
+
+    try:
+        with WriteLock.of(db_path).hold(purpose="程序启动：清理未完成的备份"):
+            for leftover in backup.remove_debris(db_path):
+                log.info("Removed leftover temporary copy %s", leftover)
+    except Exception:  # never keeps the program from starting
+        log.exception("Could not clean up leftover temporary files beside %s", db_path)
+
+
 def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: bool) -> int:
+    _remove_debris(db_path)
     try:
         db = open_database(db_path)
     except Exception as exc:  # a damaged or unreadable file must not end in a traceback

@@ -387,3 +387,35 @@ def test_restore_refuses_the_database_itself(fresh_db, db_path):
     fresh_db.conn.close()
     with pytest.raises(BackupError, match="自身"):
         backup.restore(db_path, db_path)
+
+
+def test_a_backup_killed_half_way_leaves_nothing_after_the_next_start(fresh_db, db_path, tmp_path):
+    """kill -9 while the copy is written: the hidden temporary copy (all the patients' data) stays
+    behind — until the next start removes it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from clinic_app.storage import backup as bk
+
+    fresh_db.conn.close()
+    child = ("import os, signal, sys\n"
+             "from pathlib import Path\n"
+             "from clinic_app.storage import backup\n"
+             "def killed(src, dest, read_only=False):\n"
+             "    Path(dest).write_bytes(Path(src).read_bytes()[:4096])\n"
+             "    os.kill(os.getpid(), signal.SIGKILL)\n"
+             "backup._copy_database = killed\n"
+             "backup.backup_to(Path(sys.argv[1]), Path(sys.argv[2]))\n")
+    backups = bk.paths.backups_dir(db_path)
+    result = subprocess.run([sys.executable, "-c", child, str(db_path), str(backups)],
+                            env={**os.environ, "PYTHONPATH": os.getcwd()}, capture_output=True)
+    assert result.returncode == -signal.SIGKILL
+    left = list(backups.glob(".clinic-*.tmp"))
+    assert left and not bk.list_backups(backups)
+    (db_path.parent / ".clinic-abc.tmp").write_bytes(b"a restore's copy")
+    removed = bk.remove_debris(db_path)
+    assert set(removed) == {*left, db_path.parent / ".clinic-abc.tmp"}
+    assert not list(backups.glob(".clinic-*")) and not list(db_path.parent.glob(".clinic-*"))
+    assert db_path.exists()

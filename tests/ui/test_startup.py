@@ -67,3 +67,13 @@ def test_default_database_is_created_on_first_start_from_the_environment_variabl
                           capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert db.exists()
+
+
+def test_the_start_up_removes_copies_a_killed_backup_left(fresh_db, db_path):
+    from clinic_app.ui import app
+
+    backups = db_path.parent / "backups"
+    backups.mkdir()
+    (backups / ".clinic-k1.tmp").write_bytes(b"half a database")
+    app._remove_debris(db_path)
+    assert not list(backups.glob(".clinic-*"))
