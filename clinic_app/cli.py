@@ -5,6 +5,7 @@ Heavy modules are imported inside each command, so ``clinic-app`` starts fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     """Every command runs through ``cli_errors.guarded``: a Chinese line, never a traceback."""
     from .cli_errors import guarded
 
+    if os.name == "posix":
+        os.umask(0o077)  # backups, logs and printouts hold patient data: the user's own files
     args = build_parser().parse_args(argv)
     handler = COMMANDS.get(args.command or "gui")
     return guarded(handler, args)

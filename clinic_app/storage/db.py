@@ -10,10 +10,13 @@ backups being made, checked or restored — are opened with ``open_file`` below,
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
+
+from .. import paths
 
 from . import reference
 from .errors import NotFoundError, StorageError
@@ -99,7 +102,28 @@ def connect(path: str | Path) -> ClinicDatabase:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
+    make_private(path)
     return db
+
+
+def make_private(path: Path) -> None:
+    """The database, its WAL and shared-memory files readable by the program's user only (0600),
+    and the user data folder 0700: they hold every patient's health data. On Windows the folder
+    under the user's profile is already private; chmod there only sets the read-only flag."""
+    if os.name != "posix":
+        return
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if file.exists() and file.stat().st_mode & 0o077:
+                os.chmod(file, 0o600)
+        except OSError:
+            pass  # a file on a stick formatted FAT has no modes to set
+    folder = path.resolve().parent
+    try:
+        if folder == paths.user_data_dir().resolve() and folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)
+    except OSError:
+        pass
 
 
 def open_database(path: str | Path) -> ClinicDatabase:

@@ -126,3 +126,21 @@ def test_a_killed_holder_releases_the_lock(db_path):
         child.stdout.close()
     with InstanceLock(db_path):
         pass
+
+
+def test_the_database_and_its_wal_are_readable_by_the_programs_user_only(tmp_path):
+    import os
+    import stat
+
+    from clinic_app.storage.db import open_database
+
+    path = tmp_path / "clinic.db"
+    path.touch(mode=0o644)
+    os.chmod(path, 0o644)
+    db = open_database(path)
+    db["settings"].count  # noqa: B018 - the WAL exists once the database was written
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.glob("clinic.db*")
+             if not p.name.endswith(".lock")}
+    db.conn.close()
+    assert modes["clinic.db"] == 0o600
+    assert all(mode & 0o077 == 0 for name, mode in modes.items() if name in ("clinic.db-wal", "clinic.db-shm"))
