@@ -120,9 +120,12 @@ class BackupScheduler:
                               on_error=lambda exc: log.error("Daily backup failed: %s", exc))
 
     def on_exit(self) -> None:
+        from .worker import call_and_wait
+
         self.timer.stop()
+        keep = self.keep
         try:
-            self._record(self._copy(self.keep), "退出时")
+            self._record(call_and_wait(lambda: self._copy(keep)), "退出时")
         except backup.BackupError as exc:
             log.error("Backup on exit failed: %s", exc.message)
 

@@ -133,6 +133,16 @@ def run_and_wait(db_path, op, what: str = ""):
     """``write_op`` for a step whose caller needs the answer before it goes on (closing a quarter):
     the work runs on a pool thread while the UI thread keeps painting in a local event loop, and
     the result is returned, or the job's exception raised, here."""
+    return _wait(lambda done, failed: write_op(db_path, op, done, failed, what=what))
+
+
+def call_and_wait(fn):
+    """``fn()`` (no database of the UI's) on a pool thread, waited for in a local event loop: the
+    backup on exit copies the whole file while the UI thread stays free."""
+    return _wait(lambda done, failed: run_in_background(fn, done, failed))
+
+
+def _wait(start):
     from PySide6.QtCore import QEventLoop
 
     loop = QEventLoop()
@@ -146,7 +156,7 @@ def run_and_wait(db_path, op, what: str = ""):
         box["error"] = exc
         loop.quit()
 
-    write_op(db_path, op, done, failed, what=what)
+    start(done, failed)
     if not box:
         loop.exec()
     if "error" in box:

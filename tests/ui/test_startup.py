@@ -77,3 +77,19 @@ def test_the_start_up_removes_copies_a_killed_backup_left(fresh_db, db_path):
     (backups / ".clinic-k1.tmp").write_bytes(b"half a database")
     app._remove_debris(db_path)
     assert not list(backups.glob(".clinic-*"))
+
+
+def test_the_backup_on_exit_copies_off_the_ui_thread(qtbot, fresh_db, db_path, monkeypatch):
+    import threading
+
+    from clinic_app.storage import accounts
+    from clinic_app.ui.app import BackupScheduler
+    from clinic_app.ui.session import Session
+
+    user = accounts.create_user(fresh_db, "chen_gl", "Mima2026xyz", "admin", "管理员")
+    scheduler = BackupScheduler(Session(fresh_db, db_path, user, {}))
+    seen = []
+    real = scheduler._copy
+    monkeypatch.setattr(scheduler, "_copy", lambda keep: seen.append(threading.get_ident()) or real(keep))
+    scheduler.on_exit()
+    assert seen and seen[0] != threading.get_ident()
