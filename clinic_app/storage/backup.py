@@ -24,6 +24,7 @@ from .lock import WriteLock
 
 PREFIX = "clinic-"
 SUFFIX = ".db"
+REPLACED_TAG = "-恢复前"  # clinic-20261203-142000-恢复前.db: kept until someone deletes it
 DEFAULT_KEEP = 10
 SQLITE_MAGIC = b"SQLite format 3\x00"
 REQUIRED_TABLES = ("_sqlite_migrations", "patients")
@@ -39,8 +40,9 @@ class BackupError(ClinicError):
 
 # --- taking backups ---------------------------------------------------------------------------
 
-def backup_to(db_path: Path, out_dir: Path, *, now: dt.datetime | None = None) -> Path:
-    """Copy the database into ``out_dir`` under a dated name; return the checked copy."""
+def backup_to(db_path: Path, out_dir: Path, *, now: dt.datetime | None = None, tag: str = "") -> Path:
+    """Copy the database into ``out_dir`` under a dated name; return the checked copy. A ``tag``
+    ("-恢复前") puts it outside the names rotation prunes."""
     db_path, out_dir = Path(db_path), Path(out_dir)
     if not db_path.is_file():
         raise BackupError(f"找不到要备份的数据库文件：{db_path}")
@@ -48,7 +50,7 @@ def backup_to(db_path: Path, out_dir: Path, *, now: dt.datetime | None = None) -
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"无法创建备份文件夹 {out_dir}：{_os_reason(exc)}") from exc
-    target = _free_name(out_dir, now or dt.datetime.now())
+    target = _free_name(out_dir, now or dt.datetime.now(), tag)
     tmp = _temp_file(out_dir)
     with _removed_on_failure(tmp):
         try:
@@ -240,8 +242,8 @@ def _schema_problem(path: Path) -> str | None:
 def _keep_current(db_path: Path) -> Path:
     """Save the database about to be replaced, even when it is the damaged one being replaced."""
     out_dir = paths.backups_dir(db_path)
-    try:
-        return backup_to(db_path, out_dir)
+    try:   # tagged: the database a restore replaced is never pruned by the daily rotation
+        return backup_to(db_path, out_dir, tag=REPLACED_TAG)
     except BackupError:
         return _raw_copy(db_path, out_dir)
 

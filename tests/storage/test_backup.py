@@ -419,3 +419,17 @@ def test_a_backup_killed_half_way_leaves_nothing_after_the_next_start(fresh_db, 
     assert set(removed) == {*left, db_path.parent / ".clinic-abc.tmp"}
     assert not list(backups.glob(".clinic-*")) and not list(db_path.parent.glob(".clinic-*"))
     assert db_path.exists()
+
+
+def test_the_database_a_restore_replaced_is_never_pruned_by_rotation(fresh_db, db_path, tmp_path):
+    from clinic_app.storage import backup as bk
+
+    fresh_db.conn.close()
+    saved = bk.backup_to(db_path, tmp_path / "elsewhere")
+    kept = bk.restore(db_path, saved)
+    assert kept.name.endswith("-恢复前.db")
+    folder = bk.paths.backups_dir(db_path)
+    for n in range(4):
+        bk.backup_to(db_path, folder, now=dt.datetime(2030, 1, 1, 8, 0, n))
+    bk.rotate(folder, keep=1)
+    assert kept.exists() and len(bk.list_backups(folder)) == 1
