@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="从备份恢复数据库")
     _add_db(restore, required=True)
     restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--accept-broken-chain", action="store_true",
+                         help="备份的审计记录未通过校验时仍恢复（仅管理员；此确认记入审计）")
     add_login(restore)
 
     shots = sub.add_parser("screenshots", help="保存主要界面的截图（PNG）")
@@ -141,13 +143,14 @@ def _restore(args) -> int:
 
     db_path, file = Path(args.db), Path(args.file)
     with InstanceLock(db_path):
-        backup.check_restorable(db_path, file)  # a bad file is refused before anything is written
+        # a bad file is refused before anything is written
+        backup.check_restorable(db_path, file, args.accept_broken_chain)
         if db_path.exists():
             return _restore_logged_in(args)
         # Nothing to log in to yet (a new computer): the backup's own accounts decide, and a
         # refused login leaves no database behind.
         with WriteLock.of(db_path).hold(purpose="clinic-app restore"):
-            backup.restore(db_path, file)
+            backup.restore(db_path, file, args.accept_broken_chain)
             try:
                 return _restore_logged_in(args, fresh=True)
             except BaseException:
@@ -161,12 +164,14 @@ def _restore_logged_in(args, db, user, fresh: bool = False) -> int:
     from .storage.db import open_database
 
     db.conn.close()  # the file is about to be replaced; the write lock stays held
-    kept = None if fresh else backup.restore(Path(args.db), Path(args.file))
+    broken = backup.chain_problem(Path(args.file)) if args.accept_broken_chain else None
+    kept = None if fresh else backup.restore(Path(args.db), Path(args.file), args.accept_broken_chain)
     restored = open_database(args.db)
     try:
         audit.record(restored, audit.RESTORE, "database", None,
-                     f"从备份 {Path(args.file).name} 恢复" + (f"；原数据库保存为 {kept.name}" if kept else ""),
-                     user=user)
+                     f"从备份 {Path(args.file).name} 恢复" + (f"；原数据库保存为 {kept.name}" if kept else "")
+                     + (f"；管理员确认使用审计记录未通过校验的备份（{broken}）" if broken else ""),
+                     detail={"broken_chain": broken} if broken else None, user=user)
     finally:
         restored.conn.close()
     if kept:

@@ -174,3 +174,26 @@ def test_restore_is_refused_while_the_program_holds_the_database(audited_db, sav
     with InstanceLock(audited_db):
         assert main(["restore", "--db", str(audited_db), str(saved), *login()]) == 1
     assert "另一个程序" in capsys.readouterr().err
+
+
+def _tamper_audit(path):
+    with closing(sqlite3.connect(str(path))) as conn:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"):
+            conn.execute(f'DROP TRIGGER "{name}"')
+        conn.execute("UPDATE audit_log SET summary = '改过' WHERE id = 1")
+        conn.commit()
+
+
+def test_restore_refuses_a_backup_whose_audit_chain_fails_unless_the_administrator_accepts_it(
+        audited_db, saved, capsys):
+    _tamper_audit(saved)
+    before = _notes(audited_db)
+    assert main(["restore", "--db", str(audited_db), str(saved), *login()]) == 1
+    err = capsys.readouterr().err
+    assert "审计记录未通过校验" in err and "--accept-broken-chain" in err
+    assert _notes(audited_db) == before
+    assert main(["restore", "--db", str(audited_db), str(saved), "--accept-broken-chain", *login()]) == 0
+    db = open_database(audited_db)
+    row = audit.recent(db, 1)[0]
+    db.conn.close()
+    assert row["action"] == audit.RESTORE and "管理员确认使用审计记录未通过校验的备份" in row["summary"]

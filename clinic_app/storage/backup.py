@@ -129,7 +129,7 @@ def _free_name(out_dir: Path, when: dt.datetime, tag: str = "") -> Path:
 
 # --- restoring --------------------------------------------------------------------------------
 
-def restore(db_path: Path, backup_file: Path) -> Path | None:
+def restore(db_path: Path, backup_file: Path, accept_broken_chain: bool = False) -> Path | None:
     """Replace the database with a checked backup; return where the previous database was kept.
 
     The program must have closed the database first. Nothing is changed unless the backup passes
@@ -145,7 +145,7 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
         tmp = _temp_file(db_path.parent)
         with _removed_on_failure(tmp):
             try:
-                _copy_checked_backup(backup_file, tmp)
+                _copy_checked_backup(backup_file, tmp, accept_broken_chain)
                 kept = _keep_current(db_path) if db_path.exists() else None
                 if db_path.exists() and _copied_in_place(tmp, db_path):
                     _remove_quietly(tmp)
@@ -173,7 +173,7 @@ def _copied_in_place(checked: Path, db_path: Path) -> bool:
     return True
 
 
-def check_restorable(db_path: Path, backup_file: Path) -> None:
+def check_restorable(db_path: Path, backup_file: Path, accept_broken_chain: bool = False) -> None:
     """Every check ``restore`` makes, without touching the database: a copy of the backup is
     made beside it, checked and removed. Raises ``BackupError`` with the reason."""
     db_path, backup_file = Path(db_path), Path(backup_file)
@@ -181,7 +181,7 @@ def check_restorable(db_path: Path, backup_file: Path) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temp_file(db_path.parent)
     try:
-        _copy_checked_backup(backup_file, tmp)
+        _copy_checked_backup(backup_file, tmp, accept_broken_chain)
     except OSError as exc:
         raise BackupError(f"无法检查备份文件：{_os_reason(exc)}") from exc
     finally:
@@ -202,7 +202,7 @@ def _refuse_unusable_source(db_path: Path, backup_file: Path) -> None:
         raise BackupError(f"所选文件不是 SQLite 数据库，不能用来恢复：{backup_file.name}")
 
 
-def _copy_checked_backup(backup_file: Path, tmp: Path) -> None:
+def _copy_checked_backup(backup_file: Path, tmp: Path, accept_broken_chain: bool = False) -> None:
     """Copy first, then check the copy: what is checked is exactly what gets installed."""
     name = backup_file.name
     try:
@@ -220,6 +220,25 @@ def _copy_checked_backup(backup_file: Path, tmp: Path) -> None:
         problem = _sqlite_reason(exc)
     if problem:
         raise BackupError(f"所选文件不是本程序的备份（{name}）：{problem}")
+    if not accept_broken_chain:
+        problem = chain_problem(tmp)
+        if problem:
+            raise BackupError(f"备份文件的审计记录未通过校验（{name}）：{problem}。该备份可能被改动过；"
+                              "如确需使用，须由管理员确认（命令行 restore --accept-broken-chain），此操作将记入审计")
+
+
+def chain_problem(path: Path) -> str | None:
+    """Why the audit chain of the database file at ``path`` does not verify, or ``None``."""
+    import sqlite_utils
+
+    from . import audit
+
+    with closing(open_file(path, read_only=True)) as conn:
+        db = sqlite_utils.Database(conn)
+        if not db["audit_log"].exists():
+            return None  # from a version before the audit trail: nothing to verify yet
+        result = audit.verify(db)
+    return None if result.ok else result.reason
 
 
 def _schema_problem(path: Path) -> str | None:
