@@ -71,6 +71,14 @@ _FILLS = {STATUS_LABELS[OK]: "E3F4E6", IMPORTED_LABEL: "C8EBCD", STATUS_LABELS[E
           STATUS_LABELS[DUPLICATE]: "FFF0CC"}
 
 
+def _storable(value):
+    """A source cell as the report can hold it: control characters (which the xlsx format cannot
+    store, and which made the report fail after the rows were imported) are dropped."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _write_xlsx_report(path: Path, title: str, headers: list[str], body: list[list],
                        id_positions: set[int]) -> Path:
     from openpyxl import Workbook
@@ -79,10 +87,10 @@ def _write_xlsx_report(path: Path, title: str, headers: list[str], body: list[li
     wb = Workbook()
     ws = wb.active
     ws.title = REPORT_SUFFIX
-    ws.append([title])
-    ws.append(headers)
+    ws.append([_storable(title)])
+    ws.append([_storable(h) for h in headers])
     for cells in body:
-        ws.append(cells)
+        ws.append([_storable(c) for c in cells])
     ws["A1"].font = Font(bold=True, size=12)
     for cell in ws[2]:
         cell.font = Font(bold=True)

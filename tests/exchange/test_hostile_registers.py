@@ -77,3 +77,17 @@ def test_a_control_character_in_a_csv_field_is_removed_and_named(tmp_path):
     (result,) = read_register(path).rows
     assert result.values["name"] == "张三"
     assert any("姓名中含不可见字符" in m for m in result.messages)
+
+
+def test_control_characters_in_headers_and_other_columns_never_break_the_report(tmp_path, fresh_db):
+    from clinic_app.exchange import register_import as ri
+
+    path = tmp_path / "r.csv"
+    path.write_text("序号,姓名,性别,身份证号,监护人姓名,家庭住址,微信\x07号\n"
+                    f"1,张\x07三,男,{ZHANG},张大山,油溪镇大坡村,wx\x1bid\n", encoding="utf-8")
+    result = ri.import_register(fresh_db, path, user=None)
+    assert result.imported == 1 and result.report_path and result.report_path.exists()
+    assert fresh_db["patients"].count == 1
+    sheet = openpyxl.load_workbook(result.report_path).active
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "微信号" in texts and "wxid" in texts
