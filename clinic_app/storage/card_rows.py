@@ -12,12 +12,12 @@ for entries that carry no card — dated while this card was in use (from its is
 loss when it was reported lost).
 
 This module reads the dispensing tables with SQL of its own, so it works whatever module writes
-them; it returns the renderers' plain data (``documents.card_data.CardRow``).
+them; it returns the renderers' plain data (``domain.card_data.CardRow``).
 """
 from __future__ import annotations
 
-from ..documents import card_layout as CL
-from ..documents.card_data import DISPENSE, VOID, CardRow
+from ..domain import card_slots as CL
+from ..domain.card_data import DISPENSE, VOID, CardRow
 from . import clock
 from .errors import NotFoundError, StorageError
 
