@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from ...exchange.lists_xlsx import write_list_xlsx
+from ...services import printing
 from ...storage import audit
 from ...storage.db import connect
 from .. import messages
@@ -304,10 +305,8 @@ class ListTab(QWidget):
         return between.join(p for p in (content.heading, "　".join(parts)) if p)
 
     def _audit(self, action: str, verb: str, path: Path, title: str, patient_ids: list[int]) -> None:
-        audit.record(self.session.db, action, "work_list", title,
-                     f"{verb}工作清单“{title}”（{len(patient_ids)} 名）：{path.name}",
-                     detail={"file": str(path), "patient_ids": patient_ids, "rows": len(patient_ids)},
-                     user=self.session.user)
+        """The print or export is recorded through its use case (``verb`` is its wording there)."""
+        printing.record_work_list(self.session.db, self.session.user, action, path, title, patient_ids)
 
     # --- export --------------------------------------------------------------------------
     def default_export_name(self) -> str:
