@@ -376,8 +376,9 @@ def _import_logged_in(args, db, user) -> int:
     import json
 
     from .exchange import register_import as ri
+    from .services import register
 
-    result = ri.import_register(db, Path(args.file), user=user, dry_run=args.dry_run)
+    result = register.import_register(db, user, Path(args.file), dry_run=args.dry_run)
     summary = sys.stderr if args.json else sys.stdout
     if args.json:
         print(json.dumps([r.as_json() for r in result.rows], ensure_ascii=False, indent=1))

@@ -80,6 +80,8 @@ SAMPLES = {
     "printing.record_work_list": lambda w: ((audit.PRINT, _out(w, "list.pdf"), "到期随访", [w.patient_id]), {}),
     "printing.print_card": lambda w: ((w.patient_id, _out(w, "card.pdf")), {}),
     "printing.print_new_card_rows": lambda w: ((_collected(w), _out(w, "rows.pdf")), {}),
+    # register import
+    "register.import_register": lambda w: ((_register_file(w),), {}),
     # exports
     "exports.export_ledger": lambda w: ((_this_clinic(w), _out(w, "usb")), {"replace": True}),
     "exports.record_ledger_export": lambda w: _written_package(w),
@@ -89,6 +91,11 @@ SAMPLES = {
 
 def _out(w, name: str):
     return w.db_path.parent / name
+
+
+def _register_file(w):
+    from tests.exchange.register_files import mixed_register
+    return mixed_register(w.db_path.parent)
 
 
 def _this_clinic(w) -> str:
