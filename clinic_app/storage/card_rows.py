@@ -321,3 +321,10 @@ def slip_entry(db, dispensing_id: int) -> dict:
     entry["voided_date"] = target[0] if target else None
     entry["lines"] = lines_for(db, [dispensing_id])[dispensing_id]
     return entry
+
+
+def printed_pages(db, card_id: int) -> list[tuple[int, int]]:
+    """(page, rows printed) of a rescue card's record pages, in page order."""
+    return [tuple(r) for r in db.execute(
+        "SELECT page, count(*) FROM card_rows WHERE card_id = ? AND printed_at IS NOT NULL "
+        "GROUP BY page ORDER BY page", [card_id])]

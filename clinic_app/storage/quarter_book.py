@@ -90,3 +90,11 @@ def latest_export(db, quarter) -> dict | None:
         elif event["kind"] == EXPORT:
             latest = event
     return latest
+
+
+def earliest_records(db) -> tuple[str | None, str | None]:
+    """(date of the first collection, code of the first quarter with a record of its own): how
+    far back the ledger window's choice of quarters must reach."""
+    first_day = db.execute("SELECT min(date) FROM dispensings").fetchone()[0]
+    first_code = db.execute("SELECT min(quarter) FROM quarters").fetchone()[0]
+    return first_day, first_code

@@ -21,7 +21,8 @@ from .errors import StorageError
 from .ledger import ledger
 # The reading half, named here as well: every caller of ``quarters.get`` & co. keeps working.
 from .quarter_book import (ALLOCATE, CLOSE, EVENT_LABELS, EXPORT, REOPEN, _latest, _quarter_of,  # noqa: F401
-                           closed_quarters, events, get, is_closed, latest_export, parse)
+                           closed_quarters, earliest_records, events, get, is_closed, latest_export,
+                           parse)
 
 MANAGE_ROLES = roles.roles_with("quarter.manage")  # may set the allocation and close a quarter
 REOPEN_ROLES = roles.roles_with("quarter.reopen")
