@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from ..domain import roles
 from ..domain.errors import ClinicError
 from ..domain.money import yuan
 from ..services import exports
@@ -34,6 +35,10 @@ class LedgerExporting:
     def export_package(self) -> bool:
         """Ask for the folder (the USB stick) and write the package there in the background."""
         if self.data is None or self.exporting or self.loading:
+            return False
+        refused = roles.refusal(self.session.role, "ledger.export")  # asked before a file is written
+        if refused:
+            self._show_error("台账未能导出", refused)
             return False
         folder = self._choose_folder()
         if not folder:

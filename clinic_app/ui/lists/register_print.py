@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from ...documents import jobs
+from ...domain import roles
 from ...services import printing
 from ...storage.errors import StorageError
 from .. import messages
@@ -50,6 +51,10 @@ class RegisterPrinter(QObject):
     def start(self) -> bool:
         """Ask for the file and start writing it; False when nothing was started."""
         if self.busy:
+            return False
+        refused = roles.refusal(self.session.role, "lists.print")  # asked before a file is written
+        if refused:
+            self._show_error("无法打印登记名单", refused)
             return False
         path = self.choose_path()
         if path is None:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QStandardItem
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from ...domain import roles
 from ...exchange.lists_xlsx import write_list_xlsx
 from ...services import printing
 from ...storage import audit
@@ -324,6 +325,10 @@ class ListTab(QWidget):
     def export(self) -> None:
         if not self.content or not self.content.rows or self.exporting or self.loading:
             return
+        refused = roles.refusal(self.session.role, "lists.print")  # asked before a file is written
+        if refused:
+            self._show_error("无法导出", refused)
+            return
         path = self.choose_export_path()
         if path is None:
             return
@@ -365,6 +370,10 @@ class ListTab(QWidget):
     def print_list(self) -> bool:
         """Write the list as shown to a PDF on a worker thread; False when nothing was started."""
         if self.content is None or self.printing or self.loading:
+            return False
+        refused = roles.refusal(self.session.role, "lists.print")  # asked before a file is written
+        if refused:
+            self._show_error("无法打印", refused)
             return False
         path = self.choose_print_path()
         if path is None:
