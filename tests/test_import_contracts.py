@@ -1,5 +1,6 @@
 """The layers of issue 9, enforced: ``lint-imports`` checks the contracts in ``pyproject.toml``
-(ui | cli > services > documents | exchange > storage > domain, and no circles inside a layer),
+(ui | cli > services > documents | exchange > storage > domain, no circles inside a layer, and
+documents and exchange reading no database),
 so a new import that reaches upwards fails the test run, not a later review."""
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ def test_the_contract_is_the_one_issue_9_names():
     assert all(rule.startswith("clinic_app.cli -> clinic_app.ui.") for rule in layers.get("ignore_imports", []))
     acyclic = next(c for c in config["contracts"] if c["type"] == "acyclic_siblings")
     assert "clinic_app.storage" in acyclic["ancestors"]
+    forbidden = next(c for c in config["contracts"] if c["type"] == "forbidden")
+    assert forbidden["source_modules"] == ["clinic_app.documents", "clinic_app.exchange"]
+    assert forbidden["forbidden_modules"] == ["clinic_app.storage"]
 
 
 def test_an_upward_import_is_caught(tmp_path):
