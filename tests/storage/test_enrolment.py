@@ -263,7 +263,8 @@ def test_printing_a_copy_to_sign_records_no_agreement_and_is_audited_as_a_print(
 
     pid = add_patient(fresh_db, name="孙小兰")
     approve(fresh_db, pid)
-    jobs.print_agreement(fresh_db, printer(fresh_db), pid, tmp_path / "a.pdf", clinic_code="baisha", planned=dt.date(2026, 11, 20))
+    jobs.print_agreement(fresh_db, printer(fresh_db), pid, tmp_path / "a.pdf", clinic_code="baisha",
+                         planned=dt.date(2026, 11, 20))
     assert agreements.latest(fresh_db, pid) is None
     row = audit.recent(fresh_db, 1)[0]
     assert (row["action"], row["entity"]) == (audit.PRINT, "agreement")
