@@ -95,7 +95,8 @@ def gather_agreement_draft(db, patient_id: int, clinic_code: str | None = None,
         agreements.check_may_sign(db, patient_id, code)
     except StorageError as exc:
         if previous is None:
-            raise StorageError(f"{patient['name']} 还没有签订服务协议，也不能打印待签字的协议：{exc.message}") from None
+            raise StorageError(f"{patient['name']} 还没有签订服务协议，也不能打印待签字的协议：{exc.message}",
+                               field=exc.field) from None
         raise
     return AgreementJob(None, patient, reference.clinic(db, code)["name"], planned, draft=True, clinic_code=code)
 
