@@ -241,21 +241,21 @@ def _print_document(args) -> int:
 
 
 def _print_patient_document(db, user, args, out: Path):
-    from .documents import jobs
+    from .services import printing
 
     if args.document == "register":
-        return jobs.print_register(db, out, user=user), ""
+        return printing.print_register(db, user, out), ""
     patient_id = _patient_of(db, args.patient)
     if patient_id is None:
         return None
     if args.document == "application":
-        return jobs.print_application(db, patient_id, out, user=user), ""
+        return printing.print_application(db, user, patient_id, out), ""
     from .storage import agreements
 
     planned = _iso_day(args.date, "签字日期") if args.date else None
     draft = args.draft or agreements.latest(db, patient_id) is None
-    path = jobs.print_agreement(db, patient_id, out, user=user, draft=draft, clinic_code=args.clinic,
-                                planned=planned)
+    path = printing.print_agreement(db, user, patient_id, out, draft=draft, clinic_code=args.clinic,
+                                    planned=planned)
     note = "此为待签字的协议，尚未登记为已签订；双方签字后请用 clinic-app sign-agreement 登记" if draft else ""
     return path, note
 
@@ -332,18 +332,18 @@ def _print_card_document(args, out: Path) -> int:
 
 
 def _print_card_job(db, user, args, out: Path):
-    from .documents import card_jobs
+    from .services import printing
 
     if args.document == "slip":
-        return card_jobs.print_slip(db, args.dispensing, out, user=user), ""
+        return printing.print_slip(db, user, args.dispensing, out), ""
     if args.document == "calibration":
-        return card_jobs.print_calibration(db, out), ""
+        return printing.print_calibration(db, out), ""
     patient_id = _patient_of(db, args.patient)
     if patient_id is None:
         return None
     if args.document == "card":
-        return card_jobs.print_card(db, patient_id, out, user=user), ""
-    result = card_jobs.print_new_card_rows(db, patient_id, out, user=user)
+        return printing.print_card(db, user, patient_id, out), ""
+    result = printing.print_new_card_rows(db, user, patient_id, out)
     return result.path, result.instruction()
 
 
@@ -383,8 +383,9 @@ def _import_logged_in(args, db, user) -> int:
     import json
 
     from .exchange import register_import as ri
+    from .services import register
 
-    result = ri.import_register(db, Path(args.file), user=user, dry_run=args.dry_run)
+    result = register.import_register(db, user, Path(args.file), dry_run=args.dry_run)
     summary = sys.stderr if args.json else sys.stdout
     if args.json:
         print(json.dumps([r.as_json() for r in result.rows], ensure_ascii=False, indent=1))
@@ -477,9 +478,9 @@ def _export_ledger(args) -> int:
 
 @needs_login("ledger.export", "export-ledger")
 def _export_logged_in(args, db, user) -> int:
-    from .exchange.ledger_export import export_ledger
+    from .services.exports import export_ledger
 
-    print(export_ledger(db, args.quarter, Path(args.out), user=user, replace=args.replace))
+    print(export_ledger(db, user, args.quarter, Path(args.out), replace=args.replace))
     return 0
 
 

@@ -81,3 +81,11 @@ def monthly(db, patient_id: int, card_id: int, spec_id: int, count: int, who: di
         ids.append(dispense(db, patient_id, (day + dt.timedelta(days=30 * i)).isoformat(), [(spec_id, 3)],
                             card_id=card_id, who=who))
     return ids
+
+
+def printer(db) -> dict:
+    """A 精防人员 to print as, for tests whose prints used to need no one (a print is a use case,
+    and a use case has an acting user)."""
+    row = db.execute("SELECT id FROM users WHERE username = 'printer_clerk'").fetchone()
+    user_id = row[0] if row else add_user(db, "printer_clerk", "打印员")
+    return {"id": user_id, "username": "printer_clerk", "display_name": "打印员"}

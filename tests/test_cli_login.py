@@ -103,11 +103,11 @@ def _prepare(label: str, db: Path, monkeypatch) -> None:
         conn.close()
     if label in ("close-quarter", "reopen-quarter"):
         conn = connect(db)
-        from clinic_app.exchange.ledger_export import export_ledger
+        from clinic_app.services.exports import export_ledger
         from clinic_app.storage import accounts
 
         officer = accounts.authenticate(conn, *OFFICER[:2])
-        export_ledger(conn, Q4, db.parent / "prepared-usb", user=officer)
+        export_ledger(conn, officer, Q4, db.parent / "prepared-usb")
         fix_today(monkeypatch, IN_2027)
         if label == "reopen-quarter":
             quarters.close(conn, Q4, officer)

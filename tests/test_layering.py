@@ -95,3 +95,34 @@ def test_the_checker_does_not_flag_lookalikes():
     assert not _starts("PySide6x", "PySide6")
     assert not _starts("sqlite3_extra", "sqlite3")
     assert _starts("clinic_app.storage.db", "clinic_app.storage")
+
+
+# --- no SQL above storage ------------------------------------------------------------------------
+
+SQL_CALLS = {"execute", "executemany", "executescript", "query"}
+
+
+def _sql_in(source: str) -> list[tuple[int, str]]:
+    """(line, what) of every call that runs SQL (``db.execute``, ``db.query``, …) and every table
+    reached as ``db["…"]``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:
+            found.append((node.lineno, f"calls .{node.func.attr}()"))
+        elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "db"
+              and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+            found.append((node.lineno, f"reads db[{node.slice.value!r}]"))
+    return found
+
+
+@pytest.mark.parametrize("folder", ["ui", "documents"])
+def test_screens_and_documents_run_no_sql_of_their_own(folder):
+    """They read through ``storage`` functions: the SQL stays in one layer."""
+    hits = [f"{p.relative_to(PACKAGE.parent)}:{line} {what}"
+            for p in _under(folder) for line, what in _sql_in(p.read_text(encoding="utf-8"))]
+    assert hits == []
+
+
+def test_the_sql_checker_sees_calls_and_tables():
+    source = 'def f(db):\n    db.execute("SELECT 1")\n    return db["patients"].get(1)\n'
+    assert sorted(_sql_in(source)) == [(2, "calls .execute()"), (3, "reads db['patients']")]

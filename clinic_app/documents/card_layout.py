@@ -20,14 +20,15 @@ from functools import lru_cache
 
 from reportlab.lib.units import mm
 
+# The lines themselves (which page, which line, their names) are counted in the domain, where
+# storage counts them too; they are named here as well for the renderers.
+from ..domain.card_slots import (CAPACITY, CHINESE_DIGITS, FIRST_RECORD_PAGE, LAST_RECORD_PAGE,  # noqa: F401
+                                 RECORD_PAGES, ROWS_PER_PAGE, check_line, chinese_number, page_label,
+                                 position_label, slot_at, slot_index, slots)
+
 PAGE_SIZES_MM = {"A5": (148.0, 210.0), "A4": (210.0, 297.0), "B6": (125.0, 176.0)}
 BASE_SIZE = "A5"
 DEFAULT_SIZE = "A5"
-
-FIRST_RECORD_PAGE, LAST_RECORD_PAGE = 2, 12
-RECORD_PAGES = tuple(range(FIRST_RECORD_PAGE, LAST_RECORD_PAGE + 1))
-ROWS_PER_PAGE = 12
-CAPACITY = len(RECORD_PAGES) * ROWS_PER_PAGE
 
 # On the A5 page, in mm.
 LEFT_MM = 8.0          # the grid's left edge
@@ -69,27 +70,6 @@ COLUMNS = (
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 GRID_WIDTH_MM = sum(c.width_mm for c in COLUMNS)
-
-CHINESE_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 13 → 十三 (the card's pages run to 十三)."""
-    if n < 10:
-        return CHINESE_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return (CHINESE_DIGITS[tens] if tens > 1 else "") + "十" + (CHINESE_DIGITS[ones] if ones else "")
-
-
-def page_label(page: int) -> str:
-    """"第二页", as the booklet's pages are headed."""
-    return f"第{chinese_number(page)}页"
-
-
-def position_label(page: int, line: int) -> str:
-    """"第3页第5行", how a void entry names the line it cancels."""
-    return f"第{page}页第{line}行"
-
 
 def normalize_size(name: str | None) -> str:
     """"a5" / " A5 " → "A5"; an unknown paper size is refused in Chinese."""
@@ -160,11 +140,6 @@ def page_size(size: str | None = DEFAULT_SIZE) -> tuple[float, float]:
     return geometry(size).page_size
 
 
-def check_line(line: int) -> None:
-    if not 1 <= line <= ROWS_PER_PAGE:
-        raise ValueError(f"line {line} is outside 1..{ROWS_PER_PAGE}")
-
-
 def row_box(size: str | None, line: int) -> tuple[float, float, float, float]:
     """(x, y, w, h) of record line ``line`` (1 = the first under the headings), lower-left
     origin, in points, before any calibration offset."""
@@ -198,23 +173,3 @@ def row_baseline(size: str | None, line: int, type_size: float | None = None) ->
 def shift(x: float, y: float, offset_x_mm: float = 0, offset_y_mm: float = 0) -> tuple[float, float]:
     """A point moved by the printer calibration: +x to the right, +y down the page."""
     return (x + offset_x_mm * mm, y - offset_y_mm * mm)
-
-
-def slots() -> list[tuple[int, int]]:
-    """Every (page, line) of the card in the order they are filled."""
-    return [(page, line) for page in RECORD_PAGES for line in range(1, ROWS_PER_PAGE + 1)]
-
-
-def slot_index(page: int, line: int) -> int:
-    """0 for page 2 line 1, … CAPACITY - 1 for the last line of page 12."""
-    if page not in RECORD_PAGES:
-        raise ValueError(f"page {page} is not a record page")
-    check_line(line)
-    return (page - FIRST_RECORD_PAGE) * ROWS_PER_PAGE + line - 1
-
-
-def slot_at(index: int) -> tuple[int, int]:
-    if not 0 <= index < CAPACITY:
-        raise ValueError(f"slot {index} is outside the card")
-    page, line = divmod(index, ROWS_PER_PAGE)
-    return (page + FIRST_RECORD_PAGE, line + 1)

@@ -430,3 +430,12 @@ def render_ledger_pdf(out, ledger: Ledger, generated_at: dt.datetime) -> None:
         c.save()
     finally:
         rl_config.useA85 = a85
+
+
+def pdf_bytes(ledger: Ledger, generated_at: dt.datetime) -> bytes:
+    """The PDF as bytes, for the report package (``exchange.ledger_export`` writes it with the rest)."""
+    import io
+
+    buffer = io.BytesIO()
+    render_ledger_pdf(buffer, ledger, generated_at)
+    return buffer.getvalue()

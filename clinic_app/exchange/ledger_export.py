@@ -5,7 +5,8 @@ USB stick: ``<clinic_code>_<quarter>/`` holding
   per specification, patients served, pre-allocated fund against spending); A4 landscape, header
   repeated, one page wide; ID numbers as text;
 - ``台账_<quarter>.csv`` — the same columns and a 合计 line, UTF-8 with BOM (Excel opens it right);
-- ``台账_<quarter>.pdf`` — the printed ledger with lines to sign (``documents.ledger``);
+- ``台账_<quarter>.pdf`` — the printed ledger with lines to sign (drawn by ``documents.ledger``,
+  whose renderer the job carries: this module makes files from data and reads no database);
 - ``manifest.json`` — clinic, quarter, row count, totals per fund in fen, patients served, program
   version, when it was generated, and the SHA-256 and size of every other file.
 
@@ -18,8 +19,9 @@ The same closed quarter exported twice gives the same bytes: the package's time 
 quarter was closed, and the Excel file's zip entries and properties and the PDF's dates carry
 that time. An open quarter's package says ``"closed": false`` and carries the time of export.
 
-The work is split so a window can run the slow middle off the UI thread: ``gather`` (database),
-``write_package`` (files only), ``record`` (database); ``export_ledger`` does all three.
+Reading the ledger and recording the export are ``services.exports`` (the use case
+``export_ledger``, with the right ``ledger.export``); here is only ``write_package``, files only,
+which a window runs off the UI thread.
 
 The Excel file is made by ``ledger_xlsx`` and the CSV file by ``ledger_csv``; their public names
 are gathered here, so callers need only this module.
@@ -40,23 +42,20 @@ from typing import Callable
 
 from .. import __version__
 from ..domain.ledger import Ledger
-from ..domain.money import yuan
-from ..storage import quarters
 from ..storage.errors import StorageError
-from ..storage.ledger import ledger as read_ledger
 from .ledger_csv import CSV_RISKY, csv_bytes, csv_rows, totals_cells
 from .ledger_xlsx import (EXCEL_WIDTH_PER_MM, FIRST_DATA_ROW, FONT_NAME, HEADER_ROW, HEADING_ROW, MONEY_FORMAT,
                           SHEET_TITLE, SUMMARY_DRUG_HEADERS, SUMMARY_TITLE, TEXT_FORMAT, TITLE_ROW, xlsx_bytes)
 
 __all__ = ["CSV_RISKY", "EXCEL_WIDTH_PER_MM", "FIRST_DATA_ROW", "FONT_NAME", "HEADER_ROW", "HEADING_ROW", "MANIFEST",
            "MONEY_FORMAT", "SHEET_TITLE", "SUMMARY_DRUG_HEADERS", "SUMMARY_TITLE", "TEXT_FORMAT", "TITLE_ROW",
-           "ExportError", "LedgerJob", "Package", "Progress", "csv_bytes", "csv_rows", "export_ledger", "gather",
-           "manifest_bytes", "manifest_dict", "pdf_bytes", "record", "totals_cells", "verify_package",
-           "write_package", "xlsx_bytes"]
+           "ExportError", "LedgerJob", "Package", "PdfRenderer", "Progress", "csv_bytes", "csv_rows",
+           "manifest_bytes", "manifest_dict", "totals_cells", "verify_package", "write_package", "xlsx_bytes"]
 
 MANIFEST = "manifest.json"
 
 Progress = Callable[[str, float], None]
+PdfRenderer = Callable[[Ledger, dt.datetime], bytes]
 
 
 class ExportError(StorageError):
@@ -65,9 +64,11 @@ class ExportError(StorageError):
 
 @dataclass(frozen=True)
 class LedgerJob:
-    """What writing a package needs, read from the database."""
+    """What writing a package needs, read from the database, and the PDF's renderer (handed down
+    by the caller, so that files and PDF stay two layers that need not import each other)."""
     ledger: Ledger
     generated_at: dt.datetime
+    render_pdf: PdfRenderer
 
     @property
     def package_name(self) -> str:
@@ -84,16 +85,7 @@ class Package:
     manifest_sha256: str
 
 
-# --- the three steps ---------------------------------------------------------------------------
-
-def gather(db, quarter, whole_id_numbers: bool | None = None) -> LedgerJob:
-    """Read the ledger; a closed quarter's package is dated when it was closed."""
-    ledger = read_ledger(db, quarter, whole_id_numbers)
-    if not ledger.clinic_code:
-        raise ExportError("尚未设置本单位，请先在设置中选择本单位后再导出台账")
-    moment = dt.datetime.fromisoformat(quarters.generated_at(db, ledger.quarter.code)).replace(microsecond=0)
-    return LedgerJob(ledger, moment)
-
+# --- writing the package ------------------------------------------------------------------------
 
 def write_package(job: LedgerJob, out_dir, progress: Progress | None = None, replace: bool = False) -> Package:
     """Write, rename into place and read back the package (no database: safe off the UI thread)."""
@@ -105,7 +97,7 @@ def write_package(job: LedgerJob, out_dir, progress: Progress | None = None, rep
     step("生成 CSV 文件", 0.35)
     files[job.file_name(".csv")] = csv_bytes(job.ledger)
     step("生成 PDF 文件", 0.4)
-    files[job.file_name(".pdf")] = pdf_bytes(job.ledger, job.generated_at)
+    files[job.file_name(".pdf")] = job.render_pdf(job.ledger, job.generated_at)
     manifest = manifest_dict(job, files)
     manifest_data = manifest_bytes(manifest)
     step("写入文件", 0.75)
@@ -118,30 +110,6 @@ def write_package(job: LedgerJob, out_dir, progress: Progress | None = None, rep
     _write_atomically(out_dir, target, {**files, MANIFEST: manifest_data}, step)
     step("完成", 1.0)
     return Package(target, manifest, hashlib.sha256(manifest_data).hexdigest())
-
-
-def record(db, job: LedgerJob, package: Package, user: dict | None = None) -> dict:
-    """The 'export' event of the quarter and an EXPORT row in the audit trail."""
-    ledger = job.ledger
-    detail = {"path": str(package.path), "manifest_sha256": package.manifest_sha256,
-              "fingerprint": ledger.fingerprint(), "row_count": len(ledger.rows),
-              "totals_fen": ledger.totals.as_dict(), "closed": ledger.closed,
-              "whole_id_numbers": ledger.whole_id_numbers}
-    ids = "（含完整身份证号）" if ledger.whole_id_numbers else ""
-    summary = (f"导出{ledger.label}台账{ids}：{len(ledger.rows)} 行，领药总金额 {yuan(ledger.totals.total)} 元"
-               f" → {package.path}")
-    return quarters.record_export(db, ledger.quarter.code, detail, user, summary)
-
-
-def export_ledger(db, quarter, out_dir, user: dict | None = None, progress: Progress | None = None,
-                  replace: bool = False) -> Path:
-    """Gather, write and record the package; returns its folder. Raises ``ExportError``."""
-    if progress:
-        progress("读取台账", 0.0)
-    job = gather(db, quarter)
-    package = write_package(job, out_dir, progress, replace)
-    record(db, job, package, user)
-    return package.path
 
 
 # --- writing safely ---------------------------------------------------------------------------------
@@ -269,13 +237,3 @@ def manifest_dict(job: LedgerJob, files: dict[str, bytes]) -> dict:
 
 def manifest_bytes(manifest: dict) -> bytes:
     return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
-
-
-# --- PDF --------------------------------------------------------------------------------------------
-
-def pdf_bytes(ledger: Ledger, generated_at: dt.datetime) -> bytes:
-    from ..documents.ledger import render_ledger_pdf
-
-    buffer = io.BytesIO()
-    render_ledger_pdf(buffer, ledger, generated_at)
-    return buffer.getvalue()

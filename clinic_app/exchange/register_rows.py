@@ -1,8 +1,8 @@
 """Checking a register: every non-blank row is checked and what is wrong with it said in Chinese
 — nothing is dropped without a message, and nothing is "repaired" by guessing (an ID number
 Excel stored as a number has lost its last digits for good; a 15-digit ID number is only
-*suggested* as 18 digits). Duplicates are found within the file and, with a database, against
-the patients already registered.
+*suggested* as 18 digits). Duplicates are found within the file and, asked through a function
+given by the caller (``mark_registered``), against the patients already registered.
 
 The register's 备注 has no place in the patient record: when the row has a risk assessment it is
 kept as that assessment's note, otherwise a hint says it will not be imported.
@@ -20,7 +20,7 @@ from ..domain import risk as risk_rules
 from ..domain.errors import ValidationError
 from ..domain.register_columns import BY_KEY, normalize_header
 from ..domain.text import squeeze, to_halfwidth
-from ..storage import patients, reference
+from ..storage import reference  # the shipped clinic list (a file, not the database): the towns
 from .register_id_damage import DAMAGED_ID, display_text, flag_rounded_ids, numeric_damage
 from .register_reading import cell_text, choose_sheet, column_letter, is_blank, read_sheets
 from .register_results import DUPLICATE, ERROR, HINT, OK, REPORT_COLUMNS, ParsedRegister, RowResult
@@ -261,13 +261,12 @@ def read_register(path, towns: list[str] | None = None, today: dt.date | None = 
     return parsed
 
 
-def check_register(db, path, today: dt.date | None = None) -> ParsedRegister:
-    """``read_register`` plus what only the database knows: patients already registered, and the
-    towns of this installation."""
-    parsed = read_register(path, towns=reference.towns(db), today=today)
+def mark_registered(parsed: ParsedRegister, is_registered) -> ParsedRegister:
+    """What only the database knows, asked through ``is_registered(id_number)``: a row of a
+    patient already registered is a duplicate (``services.register.check_register`` asks)."""
     for result in parsed.rows:
         number = result.values.get("id_number")
-        if number and patients.find_by_id_number(db, number):
+        if number and is_registered(number):
             result.status = DUPLICATE
             result.messages.insert(0, "该患者已在本系统登记")
     return parsed

@@ -12,12 +12,12 @@ for entries that carry no card — dated while this card was in use (from its is
 loss when it was reported lost).
 
 This module reads the dispensing tables with SQL of its own, so it works whatever module writes
-them; it returns the renderers' plain data (``documents.card_data.CardRow``).
+them; it returns the renderers' plain data (``domain.card_data.CardRow``).
 """
 from __future__ import annotations
 
-from ..documents import card_layout as CL
-from ..documents.card_data import DISPENSE, VOID, CardRow
+from ..domain import card_slots as CL
+from ..domain.card_data import DISPENSE, VOID, CardRow
 from . import clock
 from .errors import NotFoundError, StorageError
 
@@ -299,3 +299,32 @@ def drugs_on_card(db, card_id: int) -> list[str]:
             if name not in names:
                 names.append(name)
     return names
+
+
+# --- one entry, for its slip ---------------------------------------------------------------------------
+
+def slip_entry(db, dispensing_id: int) -> dict:
+    """One dispensing entry as its slip (领药单) shows it: the row itself, plus ``card`` (the card
+    it was recorded on, None for an entry that carries none), ``position`` ((page, line)
+    of its first line on the card, else None), ``voided_date`` (for a void: the date of the
+    collection it cancels) and ``lines``."""
+    found = list(db.query("SELECT * FROM dispensings WHERE id = ?", [dispensing_id]))
+    if not found:
+        raise NotFoundError(f"找不到第 {dispensing_id} 号领药记录")
+    entry = found[0]
+    entry["card"] = db["rescue_cards"].get(entry["card_id"]) if entry.get("card_id") else None
+    position = db.execute("SELECT page, line FROM card_rows WHERE dispensing_id = ? ORDER BY id LIMIT 1",
+                          [dispensing_id]).fetchone()
+    entry["position"] = tuple(position) if position else None
+    target = db.execute("SELECT date FROM dispensings WHERE id = ?", [entry["voids_id"]]).fetchone() \
+        if entry.get("voids_id") else None
+    entry["voided_date"] = target[0] if target else None
+    entry["lines"] = lines_for(db, [dispensing_id])[dispensing_id]
+    return entry
+
+
+def printed_pages(db, card_id: int) -> list[tuple[int, int]]:
+    """(page, rows printed) of a rescue card's record pages, in page order."""
+    return [tuple(r) for r in db.execute(
+        "SELECT page, count(*) FROM card_rows WHERE card_id = ? AND printed_at IS NOT NULL "
+        "GROUP BY page ORDER BY page", [card_id])]

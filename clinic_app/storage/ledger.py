@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..domain import idnumber
 from ..domain.ledger import Ledger, LedgerRow, void_note
-from . import quarters, reference, settings
+from . import quarter_book as quarters
+from . import reference, settings
 
 _SQL = """
 SELECT d.date, d.id, l.id, d.kind, c.town, c.number, p.id, p.name, p.id_number,

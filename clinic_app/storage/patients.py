@@ -221,6 +221,16 @@ def household_members(db, household_id: int) -> list[dict]:
                          [household_id]))
 
 
+def first_id(db, programme_status: str | None = None) -> int | None:
+    """The oldest patient's id (of those with ``programme_status``, when given), or None."""
+    if programme_status is None:
+        row = db.execute("SELECT id FROM patients ORDER BY id LIMIT 1").fetchone()
+    else:
+        row = db.execute("SELECT id FROM patients WHERE programme_status = ? ORDER BY id LIMIT 1",
+                         [programme_status]).fetchone()
+    return row[0] if row else None
+
+
 def count(db) -> int:
     return db["patients"].count
 

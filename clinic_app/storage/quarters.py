@@ -15,31 +15,18 @@ from pathlib import Path
 
 from ..domain import quarters as dq
 from ..domain import roles
-from ..domain.errors import ValidationError
 from ..domain.money import yuan
 from . import accounts, audit, clock
 from .errors import StorageError
+from .ledger import ledger
+# The reading half, named here as well: every caller of ``quarters.get`` & co. keeps working.
+from .quarter_book import (ALLOCATE, CLOSE, EVENT_LABELS, EXPORT, REOPEN, _latest, _quarter_of,  # noqa: F401
+                           closed_quarters, earliest_records, events, get, is_closed, latest_export,
+                           parse)
 
-ALLOCATE, EXPORT, CLOSE, REOPEN = "allocate", "export", "close", "reopen"
-EVENT_LABELS = {ALLOCATE: "预拨经费", EXPORT: "导出台账", CLOSE: "结账", REOPEN: "重新开账"}
 MANAGE_ROLES = roles.roles_with("quarter.manage")  # may set the allocation and close a quarter
 REOPEN_ROLES = roles.roles_with("quarter.reopen")
 MANIFEST = "manifest.json"
-
-
-def parse(quarter) -> dq.Quarter:
-    """``dq.parse`` with its message as a ``StorageError`` (what the storage layer raises)."""
-    try:
-        return dq.parse(quarter)
-    except ValidationError as exc:
-        raise StorageError(exc.message) from None
-
-
-def _quarter_of(value) -> dq.Quarter:
-    try:
-        return dq.quarter_of(value) if dq.is_date_text(value) else dq.parse(value)
-    except ValidationError as exc:
-        raise StorageError(exc.message) from None
 
 
 def _ensure_row(db, code: str) -> None:
@@ -56,33 +43,6 @@ def _check_role(db, user: dict | None, allowed: tuple, what: str) -> dict:
     return current
 
 
-# --- reading ---------------------------------------------------------------------------------
-
-def get(db, quarter) -> dict:
-    """The quarter with its allocation and state; a quarter never touched reads as open, 0 fen.
-
-    Keys: quarter ("2026Q3"), label, first_day, last_day (ISO), allocated_fen, closed (bool),
-    note, closed_at and closed_by (of the close in force, else None)."""
-    q = parse(quarter)
-    row = db.execute("SELECT allocated_fen, closed, note FROM quarters WHERE quarter = ?", [q.code]).fetchone()
-    allocated, closed, note = row if row else (0, 0, None)
-    result = {"quarter": q.code, "label": q.label, "first_day": q.first_day.isoformat(),
-              "last_day": q.last_day.isoformat(), "allocated_fen": allocated or 0, "closed": bool(closed),
-              "note": note, "closed_at": None, "closed_by": None}
-    if closed:
-        event = _latest(db, q.code, CLOSE)
-        if event:
-            result["closed_at"], result["closed_by"] = event["at"], event["display_name"]
-    return result
-
-
-def is_closed(db, date_or_quarter) -> bool:
-    """Whether the quarter of a date (``2026-08-01`` or a ``date``) or a quarter is closed."""
-    q = _quarter_of(date_or_quarter)
-    row = db.execute("SELECT closed FROM quarters WHERE quarter = ?", [q.code]).fetchone()
-    return bool(row and row[0])
-
-
 def closed_refusal(db, day, what: str = "领药") -> str | None:
     """Why nothing may be dated ``day`` (its quarter is closed), or None."""
     if not is_closed(db, day):
@@ -92,40 +52,6 @@ def closed_refusal(db, day, what: str = "领药") -> str | None:
         return (f"{label}已结账，不能再登记该季度的作废；如需更正，请以本季度日期作废"
                 f"（计入本季度台账）或请管理员重新开账")
     return f"{label}已结账，不能再登记该季度的{what}；如需补登，请以本季度日期登记或请管理员重新开账"
-
-
-def closed_quarters(db) -> list[str]:
-    """Codes of the closed quarters, oldest first."""
-    return [r[0] for r in db.execute("SELECT quarter FROM quarters WHERE closed = 1 ORDER BY quarter")]
-
-
-def events(db, quarter) -> list[dict]:
-    """The quarter's events, oldest first, with who (username, display_name) and the detail as a dict."""
-    code = parse(quarter).code
-    rows = db.query("SELECT e.*, u.username, u.display_name FROM quarter_events e "
-                    "LEFT JOIN users u ON u.id = e.user_id WHERE e.quarter = ? ORDER BY e.id", [code])
-    out = []
-    for row in rows:
-        row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
-        row["label"] = EVENT_LABELS.get(row["kind"], row["kind"])
-        out.append(row)
-    return out
-
-
-def _latest(db, code: str, kind: str) -> dict | None:
-    found = [e for e in events(db, code) if e["kind"] == kind]
-    return found[-1] if found else None
-
-
-def latest_export(db, quarter) -> dict | None:
-    """The newest export since the quarter was last reopened (an older one may show old data)."""
-    latest = None
-    for event in events(db, quarter):
-        if event["kind"] == REOPEN:
-            latest = None
-        elif event["kind"] == EXPORT:
-            latest = event
-    return latest
 
 
 def _event(db, code: str, kind: str, user: dict | None, reason: str | None = None,
@@ -188,7 +114,6 @@ def close_refusal(db, quarter, fingerprint: str | None = None) -> str | None:
     if export is None:
         return f"请先导出{q.label}的台账，核对无误后再结账"
     if fingerprint is None:
-        from .ledger import ledger
         fingerprint = ledger(db, q.code).fingerprint()
     if export["detail"].get("fingerprint") != fingerprint:
         return f"导出之后{q.label}的台账又有变动，请重新导出后再结账"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFileDialo
 
 from ..domain import privacy, roles
 from ..exchange import register_import as ri
+from ..services import register
 from . import messages
 from .style import set_role
 from .widgets import error_label
@@ -178,7 +179,7 @@ class ImportRegisterDialog(QDialog):
         self._set_busy("正在检查每一行，请稍候…")
         db_path = self.session.db_path
         path = self.path
-        run_in_background(lambda: self._with_connection(db_path, lambda db: ri.check_register(db, path)),
+        run_in_background(lambda: self._with_connection(db_path, lambda db: register.check_register(db, path)),
                           on_done=self._checked, on_error=self._check_failed)
 
     def _checked(self, parsed: ri.ParsedRegister) -> None:
@@ -211,7 +212,7 @@ class ImportRegisterDialog(QDialog):
         self._set_busy(f"正在导入 {count} 行…")
         db_path, path, user = self.session.db_path, self.path, self.session.user
         run_in_background(
-            lambda: self._with_connection(db_path, lambda db: ri.import_register(db, path, user=user)),
+            lambda: self._with_connection(db_path, lambda db: register.import_register(db, user, path)),
             on_done=self._imported, on_error=self._import_failed)
 
     def _imported(self, result: ri.ImportResult) -> None:

@@ -10,8 +10,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from ..domain import roles
+from ..domain.errors import ClinicError
 from ..domain.money import yuan
-from ..exchange import ledger_export
+from ..services import exports
 from ..storage import settings
 from ..storage.errors import StorageError
 from .ledger_jobs import QuarterData, write_export
@@ -33,6 +35,10 @@ class LedgerExporting:
     def export_package(self) -> bool:
         """Ask for the folder (the USB stick) and write the package there in the background."""
         if self.data is None or self.exporting or self.loading:
+            return False
+        refused = roles.refusal(self.session.role, "ledger.export")  # asked before a file is written
+        if refused:
+            self._show_error("台账未能导出", refused)
             return False
         folder = self._choose_folder()
         if not folder:
@@ -77,8 +83,8 @@ class LedgerExporting:
         self._set_exporting(False)
         self.last_package = package
         try:
-            ledger_export.record(self.session.db, job, package, self.session.user)
-        except StorageError as exc:
+            exports.record_ledger_export(self.session.db, self.session.user, job, package)
+        except ClinicError as exc:  # a refusal of the right as well: the files stay, the export is not recorded
             self._show_error("未能记录这次导出",
                              f"上报文件已写入并校验无误：\n{package.path}\n\n但未能记入导出记录：{exc.message}\n"
                              "结账前请重新导出。")

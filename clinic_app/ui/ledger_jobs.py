@@ -9,6 +9,7 @@ from pathlib import Path
 from ..domain import quarters as dq
 from ..domain.ledger import Ledger
 from ..exchange import ledger_export
+from ..services import exports
 from ..storage import ledger as ledger_storage
 from ..storage import quarters
 from ..storage.db import connect
@@ -46,7 +47,7 @@ def write_export(db_path, code: str, out_dir: Path, replace: bool, progress) -> 
     progress("读取台账", 0.0)
     db = connect(db_path)
     try:
-        job = ledger_export.gather(db, code)
+        job = exports.ledger_job(db, code)
     finally:
         db.conn.close()
     package = ledger_export.write_package(job, out_dir, progress, replace)

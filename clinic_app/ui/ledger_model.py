@@ -89,8 +89,7 @@ def quarter_choices(db, today: dt.date) -> list[dq.Quarter]:
     earliest = current
     for _ in range(QUARTERS_AT_LEAST - 1):
         earliest = earliest.previous()
-    first_day = db.execute("SELECT min(date) FROM dispensings").fetchone()[0]
-    first_code = db.execute("SELECT min(quarter) FROM quarters").fetchone()[0]
+    first_day, first_code = quarters.earliest_records(db)
     for found in (first_day, first_code):
         try:
             q = dq.quarter_of(found) if dq.is_date_text(found) else dq.parse(found) if found else None

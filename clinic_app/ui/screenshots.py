@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import qInstallMessageHandler  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from ..storage import accounts, reference, settings  # noqa: E402
+from ..storage import accounts, patients, reference, settings  # noqa: E402
 from ..storage.db import open_database  # noqa: E402
 from . import style  # noqa: E402
 from .session import Session  # noqa: E402
@@ -90,10 +90,9 @@ def save_all(out: Path) -> list[Path]:
     window.patient_list.search_now()
     saved.append(_grab(window, out, "06_search_pinyin", (1200, 760)))
 
-    first_id = db.execute("SELECT id FROM patients ORDER BY id LIMIT 1").fetchone()[0]
+    first_id = patients.first_id(db)
     saved.append(_grab(PatientPage(session, first_id), out, "07_patient_page", (900, 820)))
-    enrolled_id = db.execute("SELECT id FROM patients WHERE programme_status = 'enrolled' "
-                             "ORDER BY id LIMIT 1").fetchone()[0]
+    enrolled_id = patients.first_id(db, "enrolled")
     page = PatientPage(session, enrolled_id)
     page.tabs.setCurrentIndex(1)
     saved.append(_grab(page, out, "07b_patient_programme", (900, 860)))

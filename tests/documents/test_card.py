@@ -7,7 +7,8 @@ import time
 import pytest
 from reportlab.lib.units import mm
 
-from clinic_app.documents import card, card_jobs
+from clinic_app.documents import card
+from clinic_app.services import printing
 from clinic_app.documents import card_layout as CL
 from clinic_app.documents.card_data import CardRow
 from clinic_app.storage import audit, card_rows, settings
@@ -15,7 +16,7 @@ from clinic_app.storage.errors import StorageError
 from tests.documents.cardpdf import (COVER, INSIDE_COVER, inside, pdf_index, placed_text, position_of,
                                      sample_card, sample_row)
 from tests.documents.pdftools import dark_share, flat, font_names, pages_text, reader
-from tests.card_fixtures import add_spec, dispense, enrolled_patient, monthly, staff
+from tests.card_fixtures import add_spec, dispense, enrolled_patient, monthly, printer, staff
 
 
 def _booklet(rows=(), size="A5", **card_values) -> bytes:
@@ -209,7 +210,7 @@ def enrolled(fresh_db):
 def test_print_card_places_prints_and_audits(enrolled, tmp_path):
     db, pid, rescue_card, who, spec = enrolled
     ids = monthly(db, pid, rescue_card["id"], spec, 14, who)
-    out = card_jobs.print_card(db, pid, tmp_path / "card.pdf", user=None)
+    out = printing.print_card(db, printer(db), pid, tmp_path / "card.pdf")
     texts = [flat(t) for t in pages_text(out)]
     assert len(texts) == 16
     assert "周小梅" in texts[pdf_index(1)] and rescue_card["number"] in texts[pdf_index(1)]
@@ -225,10 +226,10 @@ def test_print_card_places_prints_and_audits(enrolled, tmp_path):
 def test_reprinting_the_card_keeps_every_row_in_place(enrolled, tmp_path):
     db, pid, rescue_card, who, spec = enrolled
     monthly(db, pid, rescue_card["id"], spec, 3, who)
-    card_jobs.print_card(db, pid, tmp_path / "1.pdf")
+    printing.print_card(db, printer(db), pid, tmp_path / "1.pdf")
     before = [(r.dispensing_id, r.page, r.line, r.printed_at) for r in card_rows.rows_for_card(db, rescue_card["id"])]
     dispense(db, pid, "2026-11-01", [(spec, 1)], card_id=rescue_card["id"], who=who)  # entered late
-    card_jobs.print_card(db, pid, tmp_path / "2.pdf")
+    printing.print_card(db, printer(db), pid, tmp_path / "2.pdf")
     after = [(r.dispensing_id, r.page, r.line, r.printed_at) for r in card_rows.rows_for_card(db, rescue_card["id"])]
     assert after[:3] == before and after[3][1:3] == (2, 4)
 
@@ -236,7 +237,7 @@ def test_reprinting_the_card_keeps_every_row_in_place(enrolled, tmp_path):
 def test_print_card_uses_the_paper_size_setting(enrolled, tmp_path):
     db, pid, *_ = enrolled
     settings.put(db, "card_page_size", "B6")
-    out = card_jobs.print_card(db, pid, tmp_path / "card.pdf")
+    out = printing.print_card(db, printer(db), pid, tmp_path / "card.pdf")
     box = reader(out).pages[0].mediabox
     assert round(float(box.width) / mm) == 125
 
@@ -245,7 +246,7 @@ def test_a_bad_paper_size_setting_is_refused_in_chinese(enrolled, tmp_path):
     db, pid, *_ = enrolled
     settings.put(db, "card_page_size", "A3")
     with pytest.raises(StorageError, match="救助卡纸张只能是 A5、A4、B6"):
-        card_jobs.print_card(db, pid, tmp_path / "card.pdf")
+        printing.print_card(db, printer(db), pid, tmp_path / "card.pdf")
 
 
 def test_no_active_card_is_refused_in_chinese(fresh_db, tmp_path):
@@ -253,4 +254,4 @@ def test_no_active_card_is_refused_in_chinese(fresh_db, tmp_path):
 
     pid = add_patient(fresh_db, name="吴大海")
     with pytest.raises(StorageError, match="吴大海 没有有效的救助卡"):
-        card_jobs.print_card(fresh_db, pid, tmp_path / "card.pdf")
+        printing.print_card(fresh_db, printer(fresh_db), pid, tmp_path / "card.pdf")

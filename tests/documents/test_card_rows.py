@@ -6,11 +6,12 @@ import re
 import pytest
 from reportlab.lib.units import mm
 
-from clinic_app.documents import card, card_jobs
+from clinic_app.documents import card
+from clinic_app.services import printing
 from clinic_app.documents import card_layout as CL
 from clinic_app.storage import audit, card_rows, settings
 from clinic_app.storage.errors import StorageError
-from tests.card_fixtures import add_spec, enrolled_patient, monthly, staff
+from tests.card_fixtures import add_spec, enrolled_patient, monthly, printer, staff
 from tests.documents.cardpdf import inside, pdf_index, placed_text, position_of, sample_card, sample_row
 from tests.documents.pdftools import flat, pages_text, reader
 
@@ -161,11 +162,11 @@ def enrolled(fresh_db):
 def test_new_rows_print_at_their_lines_with_the_calibration_and_only_once(enrolled, tmp_path):
     db, pid, rescue_card, who, spec = enrolled
     monthly(db, pid, rescue_card["id"], spec, 11, who)
-    card_jobs.print_card(db, pid, tmp_path / "card.pdf")
+    printing.print_card(db, printer(db), pid, tmp_path / "card.pdf")
     new = monthly(db, pid, rescue_card["id"], spec, 3, who, start="2027-11-01")
     settings.put(db, "card_offset_x_tenth_mm", 15)
     settings.put(db, "card_offset_y_tenth_mm", -20)
-    result = card_jobs.print_new_card_rows(db, pid, tmp_path / "rows.pdf")
+    result = printing.print_new_card_rows(db, printer(db), pid, tmp_path / "rows.pdf")
     assert (result.pages, result.rows) == ([2, 3], 3)
     assert result.instruction() == "请依次将救助卡翻到第二页、第三页放入打印机"
     pdf = result.path.read_bytes()
@@ -178,7 +179,7 @@ def test_new_rows_print_at_their_lines_with_the_calibration_and_only_once(enroll
     entry = audit.recent(db, 1)[0]
     assert entry["action"] == audit.PRINT and "第2页第12行起 3 条" in entry["summary"]
     with pytest.raises(StorageError, match="没有待打印的领药记录"):
-        card_jobs.print_new_card_rows(db, pid, tmp_path / "again.pdf")
+        printing.print_new_card_rows(db, printer(db), pid, tmp_path / "again.pdf")
 
 
 def test_a_full_card_refuses_new_rows(enrolled, tmp_path):
@@ -186,13 +187,13 @@ def test_a_full_card_refuses_new_rows(enrolled, tmp_path):
     ids = monthly(db, pid, rescue_card["id"], spec, CL.CAPACITY + 1, who)
     card_rows.place_new_rows(db, rescue_card["id"], ids[:-1])
     with pytest.raises(card_rows.CardFullError, match="救助卡第12页已写满，请补发新卡"):
-        card_jobs.print_new_card_rows(db, pid, tmp_path / "rows.pdf")
+        printing.print_new_card_rows(db, printer(db), pid, tmp_path / "rows.pdf")
 
 
 def test_print_calibration_uses_the_settings(enrolled, tmp_path):
     db, *_ = enrolled
     settings.put(db, "card_offset_x_tenth_mm", -7)
     settings.put(db, "card_page_size", "A4")
-    out = card_jobs.print_calibration(db, tmp_path / "cal.pdf")
+    out = printing.print_calibration(db, tmp_path / "cal.pdf")
     text = flat(pages_text(out)[0])
     assert "（A4）" in text and "水平-0.7毫米，垂直+0.0毫米" in text

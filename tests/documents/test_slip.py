@@ -4,12 +4,13 @@ import io
 import pytest
 from reportlab.lib.pagesizes import A5
 
-from clinic_app.documents import card_jobs, slip
+from clinic_app.documents import slip
+from clinic_app.services import printing
 from clinic_app.documents.card_data import SlipData, SlipLine
 from clinic_app.domain import idnumber
 from clinic_app.storage import audit, card_rows, settings
 from clinic_app.storage.errors import NotFoundError
-from tests.card_fixtures import add_spec, dispense, enrolled_patient, staff
+from tests.card_fixtures import add_spec, dispense, enrolled_patient, printer, staff
 from tests.documents.pdftools import flat, pages_text, reader
 
 
@@ -104,7 +105,7 @@ def collected(fresh_db):
 def test_print_slip_reads_the_entry_and_audits(collected, tmp_path):
     db, pid, rescue_card, who, spec, entry = collected
     card_rows.place_new_rows(db, rescue_card["id"], [entry])
-    out = card_jobs.print_slip(db, entry, tmp_path / "slip.pdf")
+    out = printing.print_slip(db, printer(db), entry, tmp_path / "slip.pdf")
     text = flat(pages_text(out)[0])
     number = db["patients"].get(pid)["id_number"]
     assert number not in text and idnumber.mask(number) in text
@@ -123,7 +124,7 @@ def test_print_slip_of_a_void(collected, tmp_path):
     db, pid, rescue_card, who, spec, entry = collected
     void = dispense(db, pid, "2026-11-21", [(spec, 3)], card_id=rescue_card["id"], who=who, kind="void",
                     voids_id=entry, insurance=1000, relief=500, void_reason="录错数量")
-    text = flat(pages_text(card_jobs.print_slip(db, void, tmp_path / "void.pdf"))[0])
+    text = flat(pages_text(printing.print_slip(db, printer(db), void, tmp_path / "void.pdf"))[0])
     assert "本条为作废记录，冲销2026-11-20的领药记录（原因：录错数量）" in text
     assert _has_amounts(text, "-45.00", "-10.00", "-5.00", "0.00", "-30.00", "0.00")
     assert "作废领药单" in audit.recent(db, 1)[0]["summary"]
@@ -131,4 +132,4 @@ def test_print_slip_of_a_void(collected, tmp_path):
 
 def test_an_unknown_entry_is_refused(fresh_db, tmp_path):
     with pytest.raises(NotFoundError, match="找不到第 99 号领药记录"):
-        card_jobs.print_slip(fresh_db, 99, tmp_path / "slip.pdf")
+        printing.print_slip(fresh_db, printer(fresh_db), 99, tmp_path / "slip.pdf")

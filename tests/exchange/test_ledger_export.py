@@ -18,9 +18,11 @@ from openpyxl import load_workbook
 from clinic_app import __version__
 from clinic_app.domain.ledger import COLUMNS, FUNDS, HEADERS
 from clinic_app.exchange import ledger_export as le
+from clinic_app.services import exports
 from clinic_app.storage import audit, quarters, settings
 from clinic_app.storage.errors import StorageError
 from clinic_app.storage.ledger import ledger
+from tests.card_fixtures import printer
 from tests.dispensing_data import fast_passwords, fix_today
 from tests.documents.pdftools import font_names, pages_text
 from tests.ledger_data import Q1, Q4, ledger_world, move_to_2027
@@ -69,8 +71,8 @@ def listing(folder: Path) -> list[str]:
 def test_the_package_folder_and_its_files(setup, stick):
     world, _ = setup
     progress = []
-    path = le.export_ledger(world.db, Q4, stick, user=world.officer,
-                            progress=lambda step, fraction: progress.append((step, fraction)))
+    path = exports.export_ledger(world.db, world.officer, Q4, stick,
+                                 progress=lambda step, fraction: progress.append((step, fraction)))
     assert path == stick / "youxi_2026Q4"
     assert listing(stick) == ["youxi_2026Q4"]  # no temporary folder left beside it
     assert listing(path) == sorted(FILES)
@@ -81,7 +83,7 @@ def test_the_package_folder_and_its_files(setup, stick):
 
 def test_the_manifest(setup, stick):
     world, _ = setup
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     raw = (path / "manifest.json").read_bytes()
     assert raw.endswith(b"}\n") and "油溪（中心）卫生院".encode() in raw  # not \u-escaped
     manifest = json.loads(raw)
@@ -105,7 +107,7 @@ def test_totals_agree_with_the_rows_in_every_file(setup, stick):
     result = ledger(world.db, Q4)
     expected = [getattr(result.totals, k) for k in FUNDS]
     assert expected == [sum(getattr(r, f"{k}_fen") for r in result.rows) for k in FUNDS]
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
 
     # Excel
     sheet = load_workbook(path / FILES[0])["台账"]
@@ -142,7 +144,7 @@ def test_totals_agree_with_the_rows_in_every_file(setup, stick):
 
 def test_a_void_is_a_negative_row_in_every_file(setup, stick):
     world, _ = setup
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     note = "作废 2026-12-02 的领药（数量录错）"
     sheet = load_workbook(path / FILES[0])["台账"]
     last = [c.value for c in sheet[le.FIRST_DATA_ROW + 4]]
@@ -155,7 +157,7 @@ def test_a_void_is_a_negative_row_in_every_file(setup, stick):
 
 def test_the_excel_file_prints_on_a4_landscape_one_page_wide_with_the_header_repeated(setup, stick):
     world, _ = setup
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     book = load_workbook(path / FILES[0])
     assert book.sheetnames == ["台账", "汇总"]
     for sheet in book:
@@ -173,7 +175,7 @@ def test_the_excel_file_prints_on_a4_landscape_one_page_wide_with_the_header_rep
 def test_id_numbers_are_text_in_the_excel_file(setup, stick):
     world, _ = setup
     settings.put(world.db, "ledger_whole_id_numbers", 1)
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     sheet = load_workbook(path / FILES[0])["台账"]
     cell = sheet.cell(le.FIRST_DATA_ROW, 4)
     assert cell.value == world.db["patients"].get(world.patient_id)["id_number"]
@@ -184,7 +186,7 @@ def test_id_numbers_are_text_in_the_excel_file(setup, stick):
 
 def test_the_summary_sheet(setup, stick):
     world, _ = setup
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     cells = {row[0]: row[1] for row in load_workbook(path / FILES[0])["汇总"].iter_rows(values_only=True)
              if row[0]}
     result = ledger(world.db, Q4)
@@ -196,7 +198,7 @@ def test_the_summary_sheet(setup, stick):
 
 def test_the_pdf_embeds_its_font_and_has_lines_to_sign(setup, stick):
     world, _ = setup
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     text = "".join(pages_text(path / FILES[2]))
     for words in ("负责人签字", "填报人", "日期", "分资金合计", "项目资金预拨与支出", "按药品规格汇总",
                   "服药患者人数（人）", "免费服药台账（2026年第四季度）"):
@@ -206,7 +208,7 @@ def test_the_pdf_embeds_its_font_and_has_lines_to_sign(setup, stick):
 
 def test_the_export_is_an_event_and_audited(setup, stick):
     world, _ = setup
-    path = le.export_ledger(world.db, Q4, stick, user=world.officer)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     event = quarters.events(world.db, Q4)[-1]
     manifest = (path / "manifest.json").read_bytes()
     assert event["kind"] == "export" and event["username"] == "li_jf"
@@ -219,7 +221,7 @@ def test_the_export_is_an_event_and_audited(setup, stick):
 
 def test_an_empty_quarter_exports_a_totals_row_of_zeros(setup, stick):
     world, _ = setup
-    path = le.export_ledger(world.db, "2026Q2", stick)
+    path = exports.export_ledger(world.db, world.officer, "2026Q2", stick)
     sheet = load_workbook(path / "台账_2026Q2.xlsx")["台账"]
     assert sheet.cell(le.FIRST_DATA_ROW, 1).value == "合计"
     assert json.loads((path / "manifest.json").read_text(encoding="utf-8"))["row_count"] == 0
@@ -228,7 +230,7 @@ def test_an_empty_quarter_exports_a_totals_row_of_zeros(setup, stick):
 
 def test_without_a_clinic_there_is_nothing_to_export(fresh_db, stick):
     with pytest.raises(le.ExportError, match="尚未设置本单位"):
-        le.export_ledger(fresh_db, Q4, stick)
+        exports.export_ledger(fresh_db, printer(fresh_db), Q4, stick)
 
 
 # --- the same bytes twice -----------------------------------------------------------------------------
@@ -236,12 +238,12 @@ def test_without_a_clinic_there_is_nothing_to_export(fresh_db, stick):
 def test_a_closed_quarter_exports_to_identical_bytes(setup, stick, monkeypatch):
     world, _ = setup
     move_to_2027(monkeypatch)
-    le.export_ledger(world.db, Q4, stick / "first")
+    exports.export_ledger(world.db, world.officer, Q4, stick / "first")
     quarters.close(world.db, Q4, world.officer)
     closed_at = quarters.get(world.db, Q4)["closed_at"]
-    one = le.export_ledger(world.db, Q4, stick / "a")
+    one = exports.export_ledger(world.db, world.officer, Q4, stick / "a")
     monkeypatch.setattr("clinic_app.storage.clock.now", lambda: "2027-03-01T08:00:00")
-    two = le.export_ledger(world.db, Q4, stick / "b", user=world.admin)
+    two = exports.export_ledger(world.db, world.admin, Q4, stick / "b")
     for name in FILES:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     manifest = json.loads((one / "manifest.json").read_text(encoding="utf-8"))
@@ -252,7 +254,7 @@ def test_a_closed_quarter_exports_to_identical_bytes(setup, stick, monkeypatch):
 def test_an_open_quarter_says_so_and_carries_the_time_of_export(setup, stick, monkeypatch):
     world, _ = setup
     monkeypatch.setattr("clinic_app.storage.clock.now", lambda: "2026-12-31T16:45:00")
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["closed"] is False and manifest["generated_at"] == "2026-12-31T16:45:00"
 
@@ -262,7 +264,7 @@ def test_the_excel_zip_entries_carry_the_package_time(setup, stick, monkeypatch)
 
     world, _ = setup
     monkeypatch.setattr("clinic_app.storage.clock.now", lambda: "2026-12-31T16:45:00")
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     with zipfile.ZipFile(path / FILES[0]) as z:
         assert {info.date_time for info in z.infolist()} == {(2026, 12, 31, 16, 45, 0)}
         assert b"2026-12-31T16:45:00Z" in z.read("docProps/core.xml")
@@ -273,26 +275,26 @@ def test_the_excel_zip_entries_carry_the_package_time(setup, stick, monkeypatch)
 
 def test_an_existing_package_is_refused_unless_replaced(setup, stick):
     world, entries = setup
-    first = le.export_ledger(world.db, Q4, stick)
+    first = exports.export_ledger(world.db, world.officer, Q4, stick)
     before = (first / "manifest.json").read_bytes()
     with pytest.raises(le.ExportError, match="已存在"):
-        le.export_ledger(world.db, Q4, stick)
+        exports.export_ledger(world.db, world.officer, Q4, stick)
     assert (first / "manifest.json").read_bytes() == before
     world.dispense("2026-12-30", [{"spec_id": world.risperidone["id"], "packs": 1, "daily_dose": "1"}],
                    patient_id=entries["other_patient"])
-    again = le.export_ledger(world.db, Q4, stick, replace=True)
+    again = exports.export_ledger(world.db, world.officer, Q4, stick, replace=True)
     assert again == first and listing(stick) == ["youxi_2026Q4"]
     assert json.loads((again / "manifest.json").read_text(encoding="utf-8"))["row_count"] == 6
 
 
 def test_a_failed_replacement_keeps_the_package_that_was_there(setup, stick, monkeypatch):
     world, _ = setup
-    first = le.export_ledger(world.db, Q4, stick)
+    first = exports.export_ledger(world.db, world.officer, Q4, stick)
     before = {name: (first / name).read_bytes() for name in FILES}
     real_read = le._read_file
     monkeypatch.setattr(le, "_read_file", lambda path: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
     with pytest.raises(le.ExportError, match="U盘已拔出或无法写入"):
-        le.export_ledger(world.db, Q4, stick, replace=True)
+        exports.export_ledger(world.db, world.officer, Q4, stick, replace=True)
     monkeypatch.setattr(le, "_read_file", real_read)
     assert listing(stick) == ["youxi_2026Q4"]
     assert {name: (first / name).read_bytes() for name in FILES} == before
@@ -300,7 +302,7 @@ def test_a_failed_replacement_keeps_the_package_that_was_there(setup, stick, mon
 
 def test_a_replacement_failing_at_the_rename_puts_the_old_package_back(setup, stick, monkeypatch):
     world, _ = setup
-    first = le.export_ledger(world.db, Q4, stick)
+    first = exports.export_ledger(world.db, world.officer, Q4, stick)
     before = {name: (first / name).read_bytes() for name in FILES}
     real, calls = os.rename, []
 
@@ -311,7 +313,7 @@ def test_a_replacement_failing_at_the_rename_puts_the_old_package_back(setup, st
         real(src, dst)
     monkeypatch.setattr(le.os, "rename", rename)
     with pytest.raises(le.ExportError, match="U盘已拔出或无法写入"):
-        le.export_ledger(world.db, Q4, stick, replace=True)
+        exports.export_ledger(world.db, world.officer, Q4, stick, replace=True)
     monkeypatch.undo()
     assert len(calls) == 3 and calls[2][1] == "youxi_2026Q4"
     assert listing(stick) == ["youxi_2026Q4"]
@@ -346,7 +348,7 @@ def test_a_full_stick_leaves_nothing_and_says_so(setup, stick, monkeypatch):
     world, _ = setup
     calls = failing_after(2, errno.ENOSPC, monkeypatch)
     with pytest.raises(le.ExportError) as info:
-        le.export_ledger(world.db, Q4, stick)
+        exports.export_ledger(world.db, world.officer, Q4, stick)
     assert len(calls) == 3
     assert info.value.message.startswith("U盘空间不足")
     assert isinstance(info.value, StorageError)
@@ -358,7 +360,7 @@ def test_a_stick_pulled_out_while_writing(setup, stick, monkeypatch, error):
     world, _ = setup
     failing_after(1, error, monkeypatch)
     with pytest.raises(le.ExportError, match="U盘已拔出或无法写入"):
-        le.export_ledger(world.db, Q4, stick)
+        exports.export_ledger(world.db, world.officer, Q4, stick)
     assert_nothing_left(stick, world)
 
 
@@ -370,7 +372,7 @@ def test_a_stick_pulled_out_at_the_rename(setup, stick, monkeypatch, error):
         raise OSError(error, os.strerror(error))
     monkeypatch.setattr(le.os, "rename", rename)
     with pytest.raises(le.ExportError, match="U盘已拔出或无法写入"):
-        le.export_ledger(world.db, Q4, stick)
+        exports.export_ledger(world.db, world.officer, Q4, stick)
     monkeypatch.undo()
     assert_nothing_left(stick, world)
 
@@ -379,7 +381,7 @@ def test_a_stick_pulled_out_at_the_read_back(setup, stick, monkeypatch):
     world, _ = setup
     monkeypatch.setattr(le, "_read_file", lambda path: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
     with pytest.raises(le.ExportError, match="U盘已拔出或无法写入"):
-        le.export_ledger(world.db, Q4, stick)
+        exports.export_ledger(world.db, world.officer, Q4, stick)
     assert_nothing_left(stick, world)
 
 
@@ -389,7 +391,7 @@ def test_a_read_back_that_differs_fails_the_export(setup, stick, monkeypatch):
     monkeypatch.setattr(le, "_read_file",
                         lambda path: real(path) + (b"x" if path.suffix == ".pdf" else b""))
     with pytest.raises(le.ExportError, match="读回校验不符"):
-        le.export_ledger(world.db, Q4, stick)
+        exports.export_ledger(world.db, world.officer, Q4, stick)
     assert_nothing_left(stick, world)
 
 
@@ -397,7 +399,7 @@ def test_a_read_only_stick(setup, stick, monkeypatch):
     world, _ = setup
     failing_after(0, errno.EROFS, monkeypatch)
     with pytest.raises(le.ExportError, match="U盘为只读或没有写入权限"):
-        le.export_ledger(world.db, Q4, stick)
+        exports.export_ledger(world.db, world.officer, Q4, stick)
     assert_nothing_left(stick, world)
 
 
@@ -406,7 +408,7 @@ def test_a_folder_that_can_not_be_made(setup, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(le.ExportError, match="台账未能导出"):
-        le.export_ledger(world.db, Q4, blocker / "sub")
+        exports.export_ledger(world.db, world.officer, Q4, blocker / "sub")
 
 
 # --- a big quarter -------------------------------------------------------------------------------------
@@ -414,7 +416,7 @@ def test_a_folder_that_can_not_be_made(setup, tmp_path):
 def test_cell_text_with_xml_specials_and_formula_starts(setup, stick):
     world, entries = setup
     world.void(entries["second"]["id"], '=HYPERLINK("x") & <b>', date="2026-12-20")
-    path = le.export_ledger(world.db, Q4, stick)
+    path = exports.export_ledger(world.db, world.officer, Q4, stick)
     note = '作废 2026-12-01 的领药（=HYPERLINK("x") & <b>）'
     sheet = load_workbook(path / FILES[0])["台账"]
     assert [c.value for c in sheet[sheet.max_row - 1]][-1] == note
@@ -430,7 +432,7 @@ def test_many_rows_are_written_in_all_files(setup, stick):
 
     world, _ = setup
     count = fill_quarter(world.db, dq.parse(Q1), 600)
-    path = le.export_ledger(world.db, Q1, stick)
+    path = exports.export_ledger(world.db, world.officer, Q1, stick)
     result = ledger(world.db, Q1)
     assert len(result.rows) == count >= 600
     sheet = load_workbook(path / "台账_2027Q1.xlsx", read_only=True)["台账"]

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from clinic_app.domain.patient_fields import validate_record
 from clinic_app.exchange import register_import as ri
+from clinic_app.services import register
 from clinic_app.storage import audit, patients, risk
 
 from .register_files import (CHEN, DAMAGED, HEADERS, MIXED_EXPECTED, MIXED_OK_ROWS, ROUNDED_BUT_VALID,
@@ -17,6 +18,15 @@ from .register_files import (CHEN, DAMAGED, HEADERS, MIXED_EXPECTED, MIXED_OK_RO
                              write_csv, write_xlsx)
 
 OFFICER = {"id": 7, "username": "li"}
+
+
+def officer(db) -> dict:
+    """``OFFICER``, with the account row an import (a use case) is checked against."""
+    if not db.execute("SELECT 1 FROM users WHERE id = 7").fetchone():
+        db["users"].insert({"id": 7, "username": "li", "display_name": "李精防", "role": "officer",
+                            "password_hash": "-", "active": 1, "failed_attempts": 0,
+                            "created_at": "2026-11-01T08:00:00"})
+    return OFFICER
 
 
 def by_row(parsed) -> dict[int, ri.RowResult]:
@@ -64,7 +74,7 @@ def test_unknown_column_reported_once(mixed):
 
 
 def test_every_row_has_the_expected_status_and_message(db_with_wu, mixed):
-    parsed = ri.check_register(db_with_wu, mixed)
+    parsed = register.check_register(db_with_wu, mixed)
     rows = by_row(parsed)
     assert sorted(rows) == sorted(MIXED_EXPECTED)  # blank row 8 and the 序号-only row 17 are not rows
     for number, (status, fragment) in MIXED_EXPECTED.items():
@@ -319,7 +329,7 @@ def test_unreadable_files_say_why(tmp_path):
 
 def test_dry_run_writes_nothing_but_the_report(db_with_wu, mixed):
     before = counts(db_with_wu)
-    result = ri.import_register(db_with_wu, mixed, user=OFFICER, dry_run=True)
+    result = register.import_register(db_with_wu, officer(db_with_wu), mixed, dry_run=True)
     assert counts(db_with_wu) == before
     assert result.imported == 0 and result.dry_run
     assert result.report_path.exists() and result.report_path.parent == mixed.parent
@@ -329,7 +339,7 @@ def test_dry_run_writes_nothing_but_the_report(db_with_wu, mixed):
 
 def test_real_import_writes_only_the_good_rows_in_one_go(db_with_wu, mixed):
     patients_before, _g, risks_before, audit_before = counts(db_with_wu)
-    result = ri.import_register(db_with_wu, mixed, user=OFFICER)
+    result = register.import_register(db_with_wu, officer(db_with_wu), mixed)
     assert result.imported == len(MIXED_OK_ROWS) == 4
     assert db_with_wu["patients"].count == patients_before + 4
     imported = {r.row: r.values["patient_id"] for r in result.rows if "patient_id" in r.values}
@@ -360,8 +370,8 @@ def test_real_import_writes_only_the_good_rows_in_one_go(db_with_wu, mixed):
 
 
 def test_importing_the_same_file_again_imports_nothing(db_with_wu, mixed):
-    ri.import_register(db_with_wu, mixed)
-    again = ri.import_register(db_with_wu, mixed)
+    register.import_register(db_with_wu, officer(db_with_wu), mixed)
+    again = register.import_register(db_with_wu, officer(db_with_wu), mixed)
     assert again.imported == 0
     assert {r.row for r in again.rows if r.status == "ok"} == set()
     assert by_row(again.parsed)[4].messages[0] == "该患者已在本系统登记"
@@ -380,7 +390,7 @@ def test_a_failure_midway_writes_nothing(db_with_wu, mixed, monkeypatch):
 
     monkeypatch.setattr(patients, "create", third_call_fails)
     with pytest.raises(ri.ImportFailed) as info:
-        ri.import_register(db_with_wu, mixed, user=OFFICER)
+        register.import_register(db_with_wu, officer(db_with_wu), mixed)
     assert "没有写入任何患者" in info.value.message and "第 11 行" in info.value.message
     assert "磁盘已满" in info.value.message
     assert len(calls) == 3
@@ -391,7 +401,7 @@ def test_a_failure_midway_writes_nothing(db_with_wu, mixed, monkeypatch):
 def test_nothing_to_import_writes_no_audit_row(fresh_db, tmp_path):
     path = write_xlsx(tmp_path / "bad.xlsx", [[1, "张三", None, "123", None, None, None, None, "油溪镇", None, None]])
     before = counts(fresh_db)
-    result = ri.import_register(fresh_db, path)
+    result = register.import_register(fresh_db, officer(fresh_db), path)
     assert result.imported == 0 and counts(fresh_db) == before
     assert result.report_path.exists()
 
@@ -399,7 +409,7 @@ def test_nothing_to_import_writes_no_audit_row(fresh_db, tmp_path):
 def test_imported_patients_are_found_and_lack_form_fields(fresh_db, mixed):
     from clinic_app.domain import completeness
 
-    result = ri.import_register(fresh_db, mixed)
+    result = register.import_register(fresh_db, officer(fresh_db), mixed)
     zhang_id = by_row(result.parsed)[4].values["patient_id"]
     assert [p["id"] for p in patients.search(fresh_db, "zs")] == [zhang_id]
     assert completeness.missing_required(patients.get(fresh_db, zhang_id)) == ["民族", "疾病诊断"]
@@ -422,7 +432,7 @@ def report_statuses(path) -> dict[int, str]:
 
 def test_report_keeps_the_original_columns_and_adds_status_and_reason(fresh_db, mixed, tmp_path):
     out = tmp_path / "reports"
-    result = ri.import_register(fresh_db, mixed, dry_run=True, report_dir=out)
+    result = register.import_register(fresh_db, officer(fresh_db), mixed, dry_run=True, report_dir=out)
     path = result.report_path
     assert path.parent == out
     assert path.name.startswith("油溪登记名单-导入报告-") and path.suffix == ".xlsx"
@@ -441,13 +451,13 @@ def test_report_keeps_the_original_columns_and_adds_status_and_reason(fresh_db, 
 
 
 def test_two_reports_in_one_second_do_not_overwrite(fresh_db, mixed):
-    first = ri.import_register(fresh_db, mixed, dry_run=True).report_path
-    second = ri.import_register(fresh_db, mixed, dry_run=True).report_path
+    first = register.import_register(fresh_db, officer(fresh_db), mixed, dry_run=True).report_path
+    second = register.import_register(fresh_db, officer(fresh_db), mixed, dry_run=True).report_path
     assert first != second and first.exists() and second.exists()
 
 
 def test_a_fixed_report_can_be_imported_again(fresh_db, mixed, tmp_path):
-    first = ri.import_register(fresh_db, mixed, report_dir=tmp_path / "r1")
+    first = register.import_register(fresh_db, officer(fresh_db), mixed, report_dir=tmp_path / "r1")
     wb = openpyxl.load_workbook(first.report_path)
     ws = wb.active
     headers = [c.value for c in ws[2]]
@@ -455,7 +465,8 @@ def test_a_fixed_report_can_be_imported_again(fresh_db, mixed, tmp_path):
         if row[headers.index("原行号")].value == 7:  # the wrong check digit, corrected
             row[headers.index("身份证号")].value = make_id("19850315", "224")
     wb.save(tmp_path / "fixed.xlsx")
-    again = ri.import_register(fresh_db, tmp_path / "fixed.xlsx", report_dir=tmp_path / "r2")
+    again = register.import_register(fresh_db, officer(fresh_db), tmp_path / "fixed.xlsx",
+                                     report_dir=tmp_path / "r2")
     assert again.parsed.unknown_columns == ["微信号（第K列）"]  # 原行号/状态/说明 are not "unknown"
     assert again.imported == 1
     fixed = [r for r in again.rows if r.status == "ok"]
@@ -465,7 +476,7 @@ def test_a_fixed_report_can_be_imported_again(fresh_db, mixed, tmp_path):
 def test_unwritable_report_folder_does_not_undo_the_import(fresh_db, mixed, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    result = ri.import_register(fresh_db, mixed, report_dir=blocker)
+    result = register.import_register(fresh_db, officer(fresh_db), mixed, report_dir=blocker)
     assert result.imported == 5 and result.report_path is None
     assert result.report_error.startswith("导入报告无法保存")
 
@@ -509,7 +520,7 @@ def test_the_register_this_program_exports_imports_cleanly(fresh_db, tmp_path):
     ]
     path = tmp_path / "导出的名单.xlsx"
     write_register_xlsx(path, rows, "油溪（中心）卫生院", "李梅", dt.date(2024, 3, 1))
-    parsed = ri.check_register(fresh_db, path)
+    parsed = register.check_register(fresh_db, path)
     assert parsed.unknown_columns == []
     assert [(r.status, r.values["id_number"], r.values["risk_level"], r.values["town"]) for r in parsed.rows] == [
         ("ok", ZHANG, 3, "油溪镇"), ("ok", SUN, 0, "吴滩镇")]

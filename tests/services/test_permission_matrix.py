@@ -6,8 +6,9 @@ import pytest
 
 from clinic_app.domain import roles
 from clinic_app.domain.errors import ClinicError, PermissionDenied
+from clinic_app.services import printing
 from clinic_app.services.use_case import all_use_cases
-from clinic_app.storage import accounts, catalogue, holidays, patients
+from clinic_app.storage import accounts, audit, catalogue, holidays, patients
 from clinic_app.storage import applications, cards, programme, risk
 from clinic_app.storage import dispensing as disp
 from tests.dispensing_data import ADMIN, build, fast_passwords, fix_today, three_months
@@ -70,7 +71,52 @@ SAMPLES = {
         {}),
     "dispensing.void_collection": lambda w: ((w.dispense("2026-12-01", three_months(w))["id"], "数量录错",
                                              w.admin["id"], ADMIN[1]), {}),
+    # printing
+    "printing.print_application": lambda w: ((w.patient_id, _out(w, "form.pdf")), {}),
+    "printing.print_agreement": lambda w: ((w.patient_id, _out(w, "agreement.pdf")), {}),
+    "printing.record_agreement_print": lambda w: ((printing.gather_agreement(w.db, w.patient_id),), {}),
+    "printing.print_register": lambda w: ((_out(w, "register.pdf"),), {}),
+    "printing.record_register_print": lambda w: ((_out(w, "register.xlsx"), printing.gather_register(w.db)), {}),
+    "printing.record_work_list": lambda w: ((audit.PRINT, _out(w, "list.pdf"), "到期随访", [w.patient_id]), {}),
+    "printing.print_card": lambda w: ((w.patient_id, _out(w, "card.pdf")), {}),
+    "printing.print_new_card_rows": lambda w: ((_collected(w), _out(w, "rows.pdf")), {}),
+    # register import
+    "register.import_register": lambda w: ((_register_file(w),), {}),
+    # exports
+    "exports.export_ledger": lambda w: ((_this_clinic(w), _out(w, "usb")), {"replace": True}),
+    "exports.record_ledger_export": lambda w: _written_package(w),
+    "printing.print_slip": lambda w: ((w.dispense("2026-12-01", three_months(w))["id"], _out(w, "slip.pdf")), {}),
 }
+
+
+def _out(w, name: str):
+    return w.db_path.parent / name
+
+
+def _register_file(w):
+    from tests.exchange.register_files import mixed_register
+    return mixed_register(w.db_path.parent)
+
+
+def _this_clinic(w) -> str:
+    """The clinic the ledger is exported for; the quarter to export."""
+    from clinic_app.storage import settings
+    settings.put(w.db, "clinic_code", "youxi")
+    return "2026Q4"
+
+
+def _written_package(w):
+    from clinic_app.exchange import ledger_export
+    from clinic_app.services import exports
+
+    job = exports.ledger_job(w.db, _this_clinic(w))
+    return (job, ledger_export.write_package(job, _out(w, "usb"), replace=True)), {}
+
+
+def _collected(w) -> int:
+    w.dispense("2026-12-01", three_months(w))
+    return w.patient_id
+
 
 
 def _applicant(w) -> int:

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from clinic_app.documents import card_jobs
+from clinic_app.services import printing
 from clinic_app.domain import cover as rules
 from clinic_app.storage import cover, followup, holidays
 from clinic_app.storage import dispensing as disp
@@ -99,11 +99,11 @@ def test_after_a_void_adherence_counts_the_later_collections_days_where_they_rea
 
 def test_after_a_void_the_slip_of_the_later_collection_shows_the_freed_cover(world, pushed):
     first, second = pushed
-    assert card_jobs.slip_data(world.db, second["id"]).lines[0].cover_until == "2027-02-18"
+    assert printing.slip_data(world.db, second["id"]).lines[0].cover_until == "2027-02-18"
     world.void(first["id"])
-    assert card_jobs.slip_data(world.db, second["id"]).lines[0].cover_until == "2026-12-31"
+    assert printing.slip_data(world.db, second["id"]).lines[0].cover_until == "2026-12-31"
     # the voided entry's own slip keeps what was said at signing: it has no live cover
-    assert card_jobs.slip_data(world.db, first["id"]).lines[0].cover_until == "2027-01-19"
+    assert printing.slip_data(world.db, first["id"]).lines[0].cover_until == "2027-01-19"
 
 
 def test_line_cover_always_equals_a_from_scratch_recompute(world, pushed):

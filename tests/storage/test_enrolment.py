@@ -258,11 +258,13 @@ def test_a_poor_patient_without_proof_of_poverty_is_refused_at_the_initial_revie
 # --- printing the agreement is not signing it ---------------------------------------------------
 
 def test_printing_a_copy_to_sign_records_no_agreement_and_is_audited_as_a_print(fresh_db, tmp_path):
-    from clinic_app.documents import jobs
+    from clinic_app.services import printing as jobs
+    from tests.card_fixtures import printer
 
     pid = add_patient(fresh_db, name="孙小兰")
     approve(fresh_db, pid)
-    jobs.print_agreement(fresh_db, pid, tmp_path / "a.pdf", clinic_code="baisha", planned=dt.date(2026, 11, 20))
+    jobs.print_agreement(fresh_db, printer(fresh_db), pid, tmp_path / "a.pdf", clinic_code="baisha",
+                         planned=dt.date(2026, 11, 20))
     assert agreements.latest(fresh_db, pid) is None
     row = audit.recent(fresh_db, 1)[0]
     assert (row["action"], row["entity"]) == (audit.PRINT, "agreement")
@@ -271,14 +273,15 @@ def test_printing_a_copy_to_sign_records_no_agreement_and_is_audited_as_a_print(
 
 
 def test_a_copy_to_sign_is_refused_for_a_patient_not_approved_or_a_clinic_not_of_attachment_6(fresh_db, tmp_path):
-    from clinic_app.documents import jobs
+    from clinic_app.services import printing as jobs
+    from tests.card_fixtures import printer
 
     pid = add_patient(fresh_db, name="孙小兰")
     with pytest.raises(StorageError, match="复审通过（在册或候补）的患者才能签订协议"):
-        jobs.print_agreement(fresh_db, pid, tmp_path / "a.pdf", clinic_code="youxi")
+        jobs.print_agreement(fresh_db, printer(fresh_db), pid, tmp_path / "a.pdf", clinic_code="youxi")
     approve(fresh_db, pid)
     with pytest.raises(StorageError, match="附件6"):
-        jobs.print_agreement(fresh_db, pid, tmp_path / "a.pdf", clinic_code="nowhere")
+        jobs.print_agreement(fresh_db, printer(fresh_db), pid, tmp_path / "a.pdf", clinic_code="nowhere")
     assert not (tmp_path / "a.pdf").exists()
 
 

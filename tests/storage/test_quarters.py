@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from clinic_app.domain import roles
-from clinic_app.exchange.ledger_export import export_ledger
+from clinic_app.services.exports import export_ledger
 from clinic_app.storage import audit, quarters
 from clinic_app.storage import dispensing as disp
 from clinic_app.storage.errors import StorageError
@@ -30,7 +30,7 @@ def setup(fresh_db):
 
 def exported_and_closed(world, tmp_path, monkeypatch):
     move_to_2027(monkeypatch)
-    path = export_ledger(world.db, Q4, tmp_path, user=world.officer)
+    path = export_ledger(world.db, world.officer, Q4, tmp_path)
     quarters.close(world.db, Q4, world.officer)
     return path
 
@@ -88,7 +88,7 @@ def test_closing_needs_an_export_first(setup, monkeypatch):
 
 def test_a_quarter_can_not_be_closed_before_it_ends(setup, tmp_path):
     world, _ = setup
-    export_ledger(world.db, Q4, tmp_path)
+    export_ledger(world.db, world.officer, Q4, tmp_path)
     with pytest.raises(StorageError, match="尚未结束"):
         quarters.close(world.db, Q4, world.officer)
 
@@ -113,19 +113,19 @@ def test_closing_after_an_export_is_an_event_and_audited(setup, tmp_path, monkey
 
 def test_a_change_after_the_export_asks_for_a_new_export(setup, tmp_path, monkeypatch):
     world, entries = setup
-    export_ledger(world.db, Q4, tmp_path)
+    export_ledger(world.db, world.officer, Q4, tmp_path)
     world.dispense("2026-12-30", [line(world.risperidone, 1, "1")], patient_id=entries["other_patient"])
     move_to_2027(monkeypatch)
     with pytest.raises(StorageError, match="导出之后2026年第四季度的台账又有变动"):
         quarters.close(world.db, Q4, world.officer)
-    export_ledger(world.db, Q4, tmp_path, replace=True)
+    export_ledger(world.db, world.officer, Q4, tmp_path, replace=True)
     assert quarters.close(world.db, Q4, world.officer)["closed"]
 
 
 def test_closing_can_check_the_package_folder(setup, tmp_path, monkeypatch):
     world, _ = setup
     move_to_2027(monkeypatch)
-    package = export_ledger(world.db, Q4, tmp_path)
+    package = export_ledger(world.db, world.officer, Q4, tmp_path)
     with pytest.raises(StorageError, match="找不到台账清单"):
         quarters.close(world.db, Q4, world.officer, package_dir=tmp_path)
     manifest = package / "manifest.json"
@@ -140,7 +140,7 @@ def test_closing_can_check_the_package_folder(setup, tmp_path, monkeypatch):
 def test_only_staff_who_keep_the_ledger_close(setup, tmp_path, monkeypatch):
     world, _ = setup
     move_to_2027(monkeypatch)
-    export_ledger(world.db, Q4, tmp_path)
+    export_ledger(world.db, world.officer, Q4, tmp_path)
     with pytest.raises(StorageError, match="只有管理员、精防人员"):
         quarters.close(world.db, Q4, world.doctor)
 
@@ -239,7 +239,7 @@ def test_after_reopening_closing_needs_a_new_export(setup, tmp_path, monkeypatch
     assert quarters.latest_export(world.db, Q4) is None
     with pytest.raises(StorageError, match="请先导出"):
         quarters.close(world.db, Q4, world.officer)
-    export_ledger(world.db, Q4, tmp_path, replace=True)
+    export_ledger(world.db, world.officer, Q4, tmp_path, replace=True)
     quarters.close(world.db, Q4, world.admin)
     assert kinds(world.db, Q4) == ["export", "close", "reopen", "export", "close"]
 

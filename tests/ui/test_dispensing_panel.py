@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from clinic_app.domain import roles
-from clinic_app.documents import card_jobs
+from clinic_app.services import printing
 from clinic_app.storage import accounts, cards, dispensing
 from clinic_app.ui.dispensing import DispensingPanel
 from clinic_app.ui.dispensing.dialog import DONE
@@ -43,7 +43,7 @@ def test_the_history_shows_amounts_signers_cover_and_appointment(qtbot, world, o
 def test_the_card_pages_printed_are_shown(qtbot, world, officer_session, tmp_path):
     entry = world.dispense(DAY, three_months(world))
     world.void(entry["id"])  # the void entry takes its own line on the card
-    card_jobs.print_new_card_rows(world.db, world.patient_id, tmp_path / "rows.pdf", user=world.officer)
+    printing.print_new_card_rows(world.db, world.officer, world.patient_id, tmp_path / "rows.pdf")
     panel = make_panel(qtbot, officer_session, world.patient_id)
     text = panel.card_state.text()
     assert "救助卡 油溪镇 0001" in text and "已打印：第二页 2 行" in text and "待打印" not in text

@@ -474,3 +474,17 @@ def test_an_allocation_with_commas_out_of_their_groups_is_refused_at_the_field(q
     window.allocation.setText("12,345.60")
     assert window.save_allocation()
     assert quarters.get(session.db, Q4)["allocated_fen"] == 1_234_560
+
+
+def test_a_psychiatrist_is_refused_the_export_before_a_folder_is_asked_for(qtbot, session, world, answers,
+                                                                          stick, monkeypatch):
+    built, _ = world
+    asked = []
+    monkeypatch.setattr(LedgerWindow, "_choose_folder", lambda self: asked.append("folder") or str(stick))
+    doctor = Session(session.db, session.db_path, built.doctor, reference.clinic(session.db, "youxi"))
+    window = _open(qtbot, doctor)
+    before = audit.recent(session.db, 1)[0]["id"]
+    assert window.export_package() is False
+    assert answers["errors"] == [("台账未能导出", "只有管理员、精防人员（发药人）可以导出季度台账")]
+    assert asked == [] and not window.exporting and list(stick.iterdir()) == []
+    assert audit.recent(session.db, 1)[0]["id"] == before

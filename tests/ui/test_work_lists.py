@@ -337,3 +337,28 @@ def test_calibration_page_is_saved_from_the_project_menu(qtbot, session, tmp_pat
     out = tmp_path / "cal.pdf"
     assert menu.print_calibration(window, str(out)) == str(out)
     assert "校准" in PdfReader(str(out)).pages[0].extract_text()
+
+
+def test_a_read_only_user_is_refused_printing_and_exporting_before_any_file_is_written(
+        qtbot, readonly_session, answers, tmp_path, monkeypatch):
+    from clinic_app.ui.lists.register_print import RegisterPrinter
+
+    db = readonly_session.db
+    for name in ("逾期甲", "将到乙"):
+        applications.create(db, add_patient(db, name=name), "2026-11-10", full_documents())
+    tab = _window(qtbot, readonly_session).page("deadlines")
+    asked = []
+    monkeypatch.setattr(tab, "choose_export_path", lambda: asked.append("export") or tmp_path / "l.xlsx")
+    monkeypatch.setattr(tab, "choose_print_path", lambda: asked.append("print") or tmp_path / "l.pdf")
+    before = audit.recent(db, 1)[0]["id"]
+    tab.export()
+    assert tab.print_list() is False
+    refusal = "只有管理员、精防人员（发药人）、精神科医师可以打印、导出患者登记名单和工作清单"
+    assert answers == [("无法导出", refusal), ("无法打印", refusal)]
+    errors = []
+    monkeypatch.setattr(RegisterPrinter, "choose_path", lambda self: asked.append("register") or tmp_path / "r.pdf")
+    monkeypatch.setattr(RegisterPrinter, "_show_error", lambda self, title, text: errors.append((title, text)))
+    assert RegisterPrinter(readonly_session, tab).start() is False
+    assert errors == [("无法打印登记名单", refusal)]
+    assert asked == [] and not [p for p in tmp_path.iterdir() if p.name.startswith(("l.", "r."))]
+    assert audit.recent(db, 1)[0]["id"] == before

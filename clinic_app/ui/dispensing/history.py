@@ -31,9 +31,7 @@ READ_ONLY_TIP = "只有精防人员（发药人）或管理员可以登记发药
 
 def card_pages(db, card_id: int) -> list[tuple[int, int]]:
     """(page, rows printed) of a rescue card's record pages."""
-    return [tuple(r) for r in db.execute(
-        "SELECT page, count(*) FROM card_rows WHERE card_id = ? AND printed_at IS NOT NULL "
-        "GROUP BY page ORDER BY page", [card_id])]
+    return card_rows.printed_pages(db, card_id)
 
 
 class DispensingPanel(QWidget):

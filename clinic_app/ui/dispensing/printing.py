@@ -1,7 +1,7 @@
 """Printing the collection slip and the rescue card's record rows off the UI thread.
 
-The jobs themselves (``clinic_app.documents.card_jobs``) read the database, write the PDF and
-record who printed what in the audit trail. The owner widget chooses where to save through its
+The jobs themselves (use cases of ``clinic_app.services.printing``) check the right, read the
+database, write the PDF and record who printed what in the audit trail. The owner widget chooses where to save through its
 ``_save_path(title, default_name)``, which tests replace.
 """
 from __future__ import annotations
@@ -17,10 +17,10 @@ WHAT = {SLIP: "领药单", NEW_ROWS: "救助卡新记录", CARD: "救助卡"}
 
 
 def _job(kind: str):
-    from ...documents import card_jobs
+    from ...services import printing
 
-    return {SLIP: card_jobs.print_slip, NEW_ROWS: card_jobs.print_new_card_rows,
-            CARD: card_jobs.print_card}[kind]
+    return {SLIP: printing.print_slip, NEW_ROWS: printing.print_new_card_rows,
+            CARD: printing.print_card}[kind]
 
 
 class CardPrinter(QObject):
@@ -52,7 +52,7 @@ class CardPrinter(QObject):
         user = self.session.user
         self.busy = True
         self.say(f"正在生成{WHAT[kind]} PDF…", "hint")
-        self._signals = write_op(self.session.db_path, lambda db: job(db, target_id, path, user=user),
+        self._signals = write_op(self.session.db_path, lambda db: job(db, user, target_id, path),
                                  lambda result: self._done(kind, path, result),
                                  lambda exc: self._failed(kind, exc), what="card_rows")
         return True

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QPushButton
 
 from ...documents import jobs
+from ...services import printing
 from ...domain import agreement_terms
 from ...domain.errors import ClinicError
 from ...services import enrolment as enrolment_services
@@ -112,9 +113,9 @@ class AgreementDialog(ActionDialog):
         """A reprint of the stored agreement, or a copy to sign with what is typed so far (a
         refusal — a clinic not of Attachment 6, a patient who may not sign — shown at its field)."""
         if self.agreement is not None:
-            return jobs.gather_agreement(self.db, self.patient_id)
+            return printing.gather_agreement(self.db, self.patient_id)
         try:
-            return jobs.gather_agreement_draft(self.db, self.patient_id, self.clinic.currentData(),
+            return printing.gather_agreement_draft(self.db, self.patient_id, self.clinic.currentData(),
                                                self.signed.date_or_none())
         except ClinicError as exc:
             self.show_error(self.place_of_error(exc), exc.message)
@@ -137,7 +138,7 @@ class AgreementDialog(ActionDialog):
                                       lambda done: self._printed(job, str(done)), self._print_failed)
 
     def _printed(self, job, path: str) -> None:
-        jobs.record_agreement(self.db, job, self.session.user)
+        printing.record_agreement_print(self.db, self.session.user, job)
         self.printed_path = path
         self.print_button.setEnabled(True)
         if job.draft:

@@ -68,14 +68,14 @@ def print_calibration(window, path: str | None = None) -> str | None:
     the offsets under 管理 → 设置 (救助卡套打偏移)."""
     from PySide6.QtWidgets import QFileDialog
 
-    from ...documents import card_jobs
+    from ...services import printing
     from .. import messages
 
     if path is None:
         path, _ = QFileDialog.getSaveFileName(window, "保存校准页", "救助卡套打校准页.pdf", "PDF 文件 (*.pdf)")
     if not path:
         return None
-    card_jobs.print_calibration(window.session.db, path)
+    printing.print_calibration(window.session.db, path)
     messages.info(window, "校准页已保存", f"已保存：{path}\n用普通纸打印后叠在救助卡上，量出偏差，"
                   "再到“管理 → 设置”中填写救助卡套打偏移。")
     return path

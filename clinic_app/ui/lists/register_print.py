@@ -14,6 +14,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from ...documents import jobs
+from ...domain import roles
+from ...services import printing
 from ...storage.errors import StorageError
 from .. import messages
 from ..worker import run_in_background
@@ -50,12 +52,16 @@ class RegisterPrinter(QObject):
         """Ask for the file and start writing it; False when nothing was started."""
         if self.busy:
             return False
+        refused = roles.refusal(self.session.role, "lists.print")  # asked before a file is written
+        if refused:
+            self._show_error("无法打印登记名单", refused)
+            return False
         path = self.choose_path()
         if path is None:
             return False
         try:
             jobs.register_format(path)
-            job = jobs.gather_register(self.session.db, self.session.user)
+            job = printing.gather_register(self.session.db, self.session.user)
         except StorageError as exc:
             self._show_error("无法打印登记名单", exc.message)
             return False
@@ -67,7 +73,7 @@ class RegisterPrinter(QObject):
         self.progress.setWindowModality(Qt.WindowModal)
         self.progress.setMinimumDuration(0)
         self.progress.show()
-        run_in_background(lambda: jobs.write_register(path, job),
+        run_in_background(lambda: printing.write_register(path, job),
                           lambda _result: self._written(path, job), self._failed)
         return True
 
@@ -80,7 +86,7 @@ class RegisterPrinter(QObject):
 
     def _written(self, path: Path, job) -> None:
         self._stop_progress()
-        jobs.record_register(self.session.db, path, job, self.session.user)
+        printing.record_register_print(self.session.db, self.session.user, path, job)
         self.finished.emit(path)
         if self._confirm("登记名单已生成", f"已保存 {len(job.rows)} 名患者的登记名单到：\n{path}\n\n现在打开吗？"):
             self._open_file(path)

@@ -17,7 +17,9 @@ from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QStandardItem
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from ...domain import roles
 from ...exchange.lists_xlsx import write_list_xlsx
+from ...services import printing
 from ...storage import audit
 from ...storage.db import connect
 from .. import messages
@@ -304,10 +306,8 @@ class ListTab(QWidget):
         return between.join(p for p in (content.heading, "　".join(parts)) if p)
 
     def _audit(self, action: str, verb: str, path: Path, title: str, patient_ids: list[int]) -> None:
-        audit.record(self.session.db, action, "work_list", title,
-                     f"{verb}工作清单“{title}”（{len(patient_ids)} 名）：{path.name}",
-                     detail={"file": str(path), "patient_ids": patient_ids, "rows": len(patient_ids)},
-                     user=self.session.user)
+        """The print or export is recorded through its use case (``verb`` is its wording there)."""
+        printing.record_work_list(self.session.db, self.session.user, action, path, title, patient_ids)
 
     # --- export --------------------------------------------------------------------------
     def default_export_name(self) -> str:
@@ -324,6 +324,10 @@ class ListTab(QWidget):
 
     def export(self) -> None:
         if not self.content or not self.content.rows or self.exporting or self.loading:
+            return
+        refused = roles.refusal(self.session.role, "lists.print")  # asked before a file is written
+        if refused:
+            self._show_error("无法导出", refused)
             return
         path = self.choose_export_path()
         if path is None:
@@ -366,6 +370,10 @@ class ListTab(QWidget):
     def print_list(self) -> bool:
         """Write the list as shown to a PDF on a worker thread; False when nothing was started."""
         if self.content is None or self.printing or self.loading:
+            return False
+        refused = roles.refusal(self.session.role, "lists.print")  # asked before a file is written
+        if refused:
+            self._show_error("无法打印", refused)
             return False
         path = self.choose_print_path()
         if path is None:
