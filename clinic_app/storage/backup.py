@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import paths
 from ..domain.errors import ClinicError
-from .db import open_file, scratch_database
+from .db import file_database, open_file, scratch_database
 from .lock import WriteLock
 
 PREFIX = "clinic-"
@@ -229,15 +229,15 @@ def _copy_checked_backup(backup_file: Path, tmp: Path, accept_broken_chain: bool
 
 def chain_problem(path: Path) -> str | None:
     """Why the audit chain of the database file at ``path`` does not verify, or ``None``."""
-    import sqlite_utils
-
     from . import audit
 
-    with closing(open_file(path, read_only=True)) as conn:
-        db = sqlite_utils.Database(conn)
+    db = file_database(path, read_only=True)
+    try:
         if not db["audit_log"].exists():
             return None  # from a version before the audit trail: nothing to verify yet
         result = audit.verify(db)
+    finally:
+        db.conn.close()
     return None if result.ok else result.reason
 
 

@@ -208,6 +208,11 @@ def open_file(path: str | Path, *, read_only: bool = False) -> sqlite3.Connectio
     return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
 
 
+def file_database(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """``open_file`` with sqlite-utils' API on top (to read a backup's audit chain, say)."""
+    return sqlite_utils.Database(open_file(path, read_only=read_only))
+
+
 def scratch_database() -> sqlite_utils.Database:
     """An empty database in memory, e.g. to list which migrations a fresh database would get."""
     return sqlite_utils.Database(memory=True)

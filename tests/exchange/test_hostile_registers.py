@@ -80,12 +80,14 @@ def test_a_control_character_in_a_csv_field_is_removed_and_named(tmp_path):
 
 
 def test_control_characters_in_headers_and_other_columns_never_break_the_report(tmp_path, fresh_db):
-    from clinic_app.exchange import register_import as ri
+    from clinic_app.services import register
+    from tests.dispensing_data import OFFICER, user
 
+    officer = user(fresh_db, OFFICER, "officer")
     path = tmp_path / "r.csv"
     path.write_text("序号,姓名,性别,身份证号,监护人姓名,家庭住址,微信\x07号\n"
                     f"1,张\x07三,男,{ZHANG},张大山,油溪镇大坡村,wx\x1bid\n", encoding="utf-8")
-    result = ri.import_register(fresh_db, path, user=None)
+    result = register.import_register(fresh_db, officer, path)
     assert result.imported == 1 and result.report_path and result.report_path.exists()
     assert fresh_db["patients"].count == 1
     sheet = openpyxl.load_workbook(result.report_path).active
