@@ -36,13 +36,15 @@ def _mac(key: bytes, message: str) -> str:
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def row_seal(key: bytes, table: str, row_id, columns, values) -> str:
-    """The row's MAC (64 hex) followed by one short tag per column, in ``columns`` order."""
+def row_seal(key: bytes, table: str, row_id, columns, values, *, tags: bool = True) -> str:
+    """The row's MAC (64 hex) followed by one short tag per column, in ``columns`` order
+    (``tags=False``: the MAC alone, all a check needs until a row fails)."""
     head = f"{_encode(table)}|{_encode(str(row_id))}"
     parts = [f"{_encode(c)}={_encode(v)}" for c, v in zip(columns, values)]
     mac = _mac(key, head + "|" + "|".join(parts))
-    tags = "".join(_mac(key, f"{head}|col|{p}")[:TAG_HEX] for p in parts)
-    return mac + tags
+    if not tags:
+        return mac
+    return mac + "".join(_mac(key, f"{head}|col|{p}")[:TAG_HEX] for p in parts)
 
 
 def tombstone(key: bytes, table: str, row_id) -> str:

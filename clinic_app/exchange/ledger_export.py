@@ -41,7 +41,7 @@ from typing import Callable
 from .. import __version__
 from ..domain.ledger import Ledger
 from ..domain.money import yuan
-from ..storage import quarters
+from ..storage import integrity, quarters
 from ..storage.errors import StorageError
 from ..storage.ledger import ledger as read_ledger
 from .ledger_csv import CSV_RISKY, csv_bytes, csv_rows, totals_cells
@@ -68,6 +68,7 @@ class LedgerJob:
     """What writing a package needs, read from the database."""
     ledger: Ledger
     generated_at: dt.datetime
+    chain_head: dict | None = None  # the anchor the programme office keeps (storage.integrity)
 
     @property
     def package_name(self) -> str:
@@ -88,11 +89,14 @@ class Package:
 
 def gather(db, quarter, whole_id_numbers: bool | None = None) -> LedgerJob:
     """Read the ledger; a closed quarter's package is dated when it was closed."""
+    refused = integrity.refusal(db)
+    if refused:
+        raise ExportError(refused)
     ledger = read_ledger(db, quarter, whole_id_numbers)
     if not ledger.clinic_code:
         raise ExportError("尚未设置本单位，请先在设置中选择本单位后再导出台账")
     moment = dt.datetime.fromisoformat(quarters.generated_at(db, ledger.quarter.code)).replace(microsecond=0)
-    return LedgerJob(ledger, moment)
+    return LedgerJob(ledger, moment, integrity.anchor_of(db))
 
 
 def write_package(job: LedgerJob, out_dir, progress: Progress | None = None, replace: bool = False) -> Package:
@@ -262,6 +266,7 @@ def manifest_dict(job: LedgerJob, files: dict[str, bytes]) -> dict:
         "whole_id_numbers": ledger.whole_id_numbers,
         "program_version": __version__,
         "generated_at": job.generated_at.isoformat(timespec="seconds"),
+        "chain_head": job.chain_head,
         "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
                   for name, data in sorted(files.items())},
     }
