@@ -96,7 +96,8 @@ def gather(db, quarter, whole_id_numbers: bool | None = None) -> LedgerJob:
     if not ledger.clinic_code:
         raise ExportError("尚未设置本单位，请先在设置中选择本单位后再导出台账")
     moment = dt.datetime.fromisoformat(quarters.generated_at(db, ledger.quarter.code)).replace(microsecond=0)
-    return LedgerJob(ledger, moment, integrity.anchor_of(db))
+    closed = ledger.quarter.code if ledger.closed else None
+    return LedgerJob(ledger, moment, integrity.anchor_of(db, closed))
 
 
 def write_package(job: LedgerJob, out_dir, progress: Progress | None = None, replace: bool = False) -> Package:

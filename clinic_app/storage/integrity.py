@@ -206,8 +206,17 @@ def _quick_table(db, table: str, problems: list[Problem]) -> None:
 
 # --- the anchor: the head a quarterly package carried out of the PC --------------------------
 
-def anchor_of(db) -> dict:
-    """What a manifest carries: counter + keyed hash of the audit chain head, and the seal head."""
+def anchor_of(db, closed_quarter: str | None = None) -> dict:
+    """What a manifest carries: counter + keyed hash of the audit chain head, and the seal head.
+
+    ``closed_quarter``: the head as it was when that quarter was last closed (its audit row):
+    a closed quarter's package must come out byte for byte the same every time."""
+    if closed_quarter is not None:
+        row = db.execute("SELECT id, hash FROM audit_log WHERE entity = 'quarter' AND entity_id = ? "
+                         "AND action = 'update' AND summary LIKE '%结账' ORDER BY id DESC LIMIT 1",
+                         [closed_quarter]).fetchone()
+        return {"audit_count": row[0] if row else 0, "audit_hash": row[1] if row else audit.GENESIS,
+                "seal_counter": None}
     head = head_of(db) or {}
     return {"audit_count": head.get("audit_id", 0), "audit_hash": head.get("audit_hash"),
             "seal_counter": head.get("seal_counter")}
@@ -257,8 +266,24 @@ def refusal(db) -> str | None:
     return f"记录校验未通过，不能继续：{result.reason}。请联系管理员。"
 
 
-def today_checked(db) -> bool:
-    from . import settings  # noqa: F401  (plain read; the key is not a declared setting)
+# --- the start-up check ----------------------------------------------------------------------
 
-    row = db.execute("SELECT value FROM settings WHERE key = 'integrity_checked_at'").fetchone()
-    return bool(row) and row[0] == dt.date.today().isoformat()
+CHECKED_AT = "integrity_checked_at"      # the day of the last full check that passed
+CHECKED_UPTO = "integrity_checked_upto"  # the audit row it reached (unsealed settings)
+
+
+def startup_check(db, today: dt.date | None = None) -> Result:
+    """At most one full check a day; otherwise the quick one (key, head, roll-ups, triggers,
+    audit chain). Run on a worker thread with its own connection (``ui.worker.query_op``). A
+    full check that passes is remembered in two settings the seals leave out."""
+    today = today or dt.date.today()
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [CHECKED_AT]).fetchone()
+    full = not row or row[0] != today.isoformat()
+    result = verify(db, full=full)
+    if full and result.ok:
+        with db.atomic():
+            for key, value in ((CHECKED_AT, today.isoformat()),
+                               (CHECKED_UPTO, str(result.audit_checked))):
+                db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+    return result
