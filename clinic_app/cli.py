@@ -36,8 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="审计记录")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_sub.add_parser("verify", help="校验审计链是否完整")
+    verify = audit_sub.add_parser("verify", help="校验审计链是否完整（同 clinic-app verify）")
     _add_db(verify, required=True)
+    verify.add_argument("--anchor", metavar="MANIFEST", help=argparse.SUPPRESS)
+
+    check = sub.add_parser("verify", help="校验全部记录与审计链是否未被改动（只读，无需登录）")
+    _add_db(check, required=True)
+    check.add_argument("--anchor", metavar="MANIFEST",
+                       help="季度台账包中的 manifest.json：证明其导出时的历史至今未被改写")
 
     backup = sub.add_parser("backup", help="备份数据库")
     _add_db(backup, required=True)
@@ -98,22 +104,38 @@ def _demo(args) -> int:
 
 
 def _audit(args) -> int:
-    from .storage import audit
+    """``clinic-app verify`` (and its old name ``audit verify``): read-only, no login, no key
+    created. Exit 1 naming the first bad record; with ``--anchor``, also 1 when the history the
+    manifest anchored is no longer a prefix of the chain."""
+    from .storage import integrity
     from .storage.db import check_existing, connect
 
     if not Path(args.db).exists():
         print(f"找不到数据库文件：{args.db}", file=sys.stderr)
         return 2
+    anchor = integrity.read_anchor(args.anchor) if getattr(args, "anchor", None) else None
     db = connect(check_existing(require_existing_db(args.db)))
     try:
-        result = audit.verify(db)
+        result = integrity.verify(db)
+        anchored = integrity.check_anchor(db, anchor) if anchor is not None and result.ok else None
     finally:
         db.conn.close()
-    if result.ok:
-        print(f"审计链完整：共 {result.checked} 行")
-        return 0
-    print(f"审计链已被破坏：{result.reason}（first bad row: {result.bad_row}）", file=sys.stderr)
-    return 1
+    if not result.ok:
+        for problem in result.problems[:10]:
+            where = (f"first bad row: {problem.row_id}" if problem.table == "audit_log"
+                     else f"first bad record: {problem.table or '-'} {problem.row_id or ''}".rstrip())
+            print(f"{problem.message}（{where}）", file=sys.stderr)
+        if len(result.problems) > 10:
+            print(f"……另有 {len(result.problems) - 10} 处问题", file=sys.stderr)
+        return 1
+    if anchored:
+        print(f"与清单记录的历史不符：{anchored}", file=sys.stderr)
+        return 1
+    print(f"审计链完整：共 {result.audit_checked} 行")
+    print(f"全部记录校验通过：共 {result.rows_checked} 条记录")
+    if anchor is not None:
+        print(f"与清单记录的历史一致（审计链第 {anchor.get('audit_count')} 行及之前均未被改动）")
+    return 0
 
 
 def _backup(args) -> int:
@@ -189,7 +211,7 @@ def _screenshots(args) -> int:
     return 0
 
 
-COMMANDS = {"gui": _gui, "demo": _demo, "audit": _audit, "backup": _backup, "restore": _restore,
+COMMANDS = {"gui": _gui, "demo": _demo, "audit": _audit, "verify": _audit, "backup": _backup, "restore": _restore,
             "screenshots": _screenshots}
 
 

@@ -14,6 +14,7 @@ from clinic_app.storage import audit
 from clinic_app.storage.db import open_database
 
 from .cli_login import add_clerk, login
+from .tamper import drop_all_triggers
 
 
 @pytest.fixture
@@ -29,8 +30,7 @@ def audited_db(fresh_db, db_path):
 
 def _tamper(db_path, sql, args=()):
     with closing(sqlite3.connect(str(db_path))) as conn:
-        conn.execute("DROP TRIGGER audit_log_no_update")
-        conn.execute("DROP TRIGGER audit_log_no_delete")
+        drop_all_triggers(conn)
         conn.execute(sql, args)
         conn.commit()
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from clinic_app.storage import integrity_key
+
 from clinic_app import cli
 from clinic_app.cli import build_parser, main
 from clinic_app.storage import audit, backup, quarters
@@ -56,6 +58,7 @@ def world(template, tmp_path, monkeypatch):
     fix_today(monkeypatch)
     path = tmp_path / "clinic.db"
     shutil.copy(template[0], path)
+    shutil.copy(integrity_key.key_path(template[0]), integrity_key.key_path(path))  # a copy keeps its key
     return path, template[1]
 
 
@@ -138,7 +141,7 @@ LABELS = sorted(cli.LOGIN_COMMANDS)
 
 def test_every_command_is_either_logged_in_or_known_to_need_no_login():
     """A new sub-command cannot slip in without deciding: it logs in, or is listed here."""
-    needs_none = {"demo", "audit", "screenshots", "print calibration"}
+    needs_none = {"demo", "audit", "verify", "screenshots", "print calibration"}
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     commands = set(sub.choices) - {"print"} | {f"print {d}" for d in cli.PRINTABLE}
     assert commands == set(cli.LOGIN_COMMANDS) | needs_none
@@ -182,7 +185,7 @@ def test_a_command_without_a_valid_user_is_refused_and_writes_nothing(world, tmp
     after = snapshot(db)
     assert _written(outputs) == []
     changed = {t for t in before["counts"] if before["counts"][t] != after["counts"].get(t)}
-    assert changed <= {"audit_log", "audit_head"}
+    assert changed <= {"audit_log", "audit_head", "row_seals"}  # row_seals: the audit rows' seals
     new_rows = after["audit"][len(before["audit"]):]
     if audited:
         assert new_rows and {action for _, action, _ in new_rows} <= SECURITY_ROWS

@@ -69,6 +69,7 @@ class LedgerJob:
     ledger: Ledger
     generated_at: dt.datetime
     render_pdf: PdfRenderer
+    chain_head: dict | None = None  # the anchor the programme office keeps (storage.integrity)
 
     @property
     def package_name(self) -> str:
@@ -230,6 +231,7 @@ def manifest_dict(job: LedgerJob, files: dict[str, bytes]) -> dict:
         "whole_id_numbers": ledger.whole_id_numbers,
         "program_version": __version__,
         "generated_at": job.generated_at.isoformat(timespec="seconds"),
+        "chain_head": job.chain_head,
         "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
                   for name, data in sorted(files.items())},
     }

@@ -17,7 +17,7 @@ from ..documents.ledger import pdf_bytes
 from ..domain.money import yuan
 from ..exchange import ledger_export
 from ..exchange.ledger_export import ExportError, LedgerJob, Package, Progress
-from ..storage import quarters
+from ..storage import integrity, quarters
 from ..storage.ledger import ledger as read_ledger
 from .use_case import use_case
 
@@ -27,11 +27,15 @@ RIGHT = "ledger.export"
 def ledger_job(db, quarter, whole_id_numbers: bool | None = None) -> LedgerJob:
     """Read the ledger; a closed quarter's package is dated when it was closed (so exporting it
     again gives the same bytes)."""
+    refused = integrity.refusal(db)   # a package from a tampered history would carry it on
+    if refused:
+        raise ExportError(refused)
     ledger = read_ledger(db, quarter, whole_id_numbers)
     if not ledger.clinic_code:
         raise ExportError("尚未设置本单位，请先在设置中选择本单位后再导出台账")
     moment = dt.datetime.fromisoformat(quarters.generated_at(db, ledger.quarter.code)).replace(microsecond=0)
-    return LedgerJob(ledger, moment, pdf_bytes)
+    closed = ledger.quarter.code if ledger.closed else None
+    return LedgerJob(ledger, moment, pdf_bytes, integrity.anchor_of(db, closed))
 
 
 def _record(db, job: LedgerJob, package: Package, user: dict) -> dict:

@@ -7,21 +7,39 @@ dropped first.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from ..domain.audit_chain import GENESIS, row_hash
-from . import clock
+from . import clock, integrity_key
+from .errors import StorageError
+
+
+def cutover(db) -> int | None:
+    """The first audit row hashed with the key, or ``None`` before the seals migration."""
+    try:
+        row = db.execute("SELECT audit_cutover FROM seal_head WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return row[0] if row else None
+
+
+def _key_for(db, row_id: int, first_keyed: int | None, create: bool = True) -> bytes | None:
+    if first_keyed is None or row_id < first_keyed:
+        return None
+    return integrity_key.of(db, create=create)
 
 VIEW, CREATE, UPDATE, PRINT, EXPORT = "view", "create", "update", "print", "export"
 REVEAL, LOGIN, LOGIN_FAILED, LOGOUT, LOCK, UNLOCK = (
     "reveal", "login", "login_failed", "logout", "lock", "unlock")
 BACKUP, RESTORE = "backup", "restore"
 DENIED = "denied"  # an attempt the acting user's role does not allow
+KEYED = "keyed"  # the cut-over row: from here on the chain's hashes are HMACs
 
 ACTION_LABELS = {
     VIEW: "查看", CREATE: "新建", UPDATE: "修改", PRINT: "打印", EXPORT: "导出", REVEAL: "显示完整身份证号",
     LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", LOCK: "锁屏", UNLOCK: "解锁",
-    BACKUP: "备份", RESTORE: "恢复", DENIED: "无权操作（已拒绝）",
+    BACKUP: "备份", RESTORE: "恢复", DENIED: "无权操作（已拒绝）", KEYED: "启用密钥校验",
 }
 
 
@@ -43,7 +61,7 @@ def record(db, action: str, entity: str = "", entity_id=None, summary: str = "",
             "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None,
         }
         row["prev_hash"] = prev_hash
-        row["hash"] = row_hash(prev_hash, row)
+        row["hash"] = row_hash(prev_hash, row, _key_for(db, row["id"], cutover(db)))
         db["audit_log"].insert(row)
         db["audit_head"].upsert({"id": 1, "last_id": row["id"], "last_hash": row["hash"],
                                  "count": count + 1}, pk="id")
@@ -59,15 +77,22 @@ class VerifyResult:
 
 
 def verify(db) -> VerifyResult:
+    """Rows before the cut-over are checked against plain SHA-256, rows from it on against the
+    HMAC — so recomputing the hashes without the key is found at the first keyed row."""
     prev = GENESIS
     expected_id = 1
     checked = 0
+    first_keyed = cutover(db)
     for row in db.query("SELECT * FROM audit_log ORDER BY id"):
         if row["id"] != expected_id:
             return VerifyResult(False, checked, expected_id, f"第 {expected_id} 行缺失（已被删除）")
         if row["prev_hash"] != prev:
             return VerifyResult(False, checked, row["id"], f"第 {row['id']} 行与上一行的链接不符")
-        if row_hash(prev, row) != row["hash"]:
+        try:
+            key = _key_for(db, row["id"], first_keyed, create=False)
+        except StorageError as exc:
+            return VerifyResult(False, checked, row["id"], f"第 {row['id']} 行起无法校验：{exc}")
+        if row_hash(prev, row, key) != row["hash"]:
             return VerifyResult(False, checked, row["id"], f"第 {row['id']} 行内容已被改动")
         prev = row["hash"]
         expected_id += 1

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from .. import paths
 
-from . import reference
+from . import integrity_key, reference, seals
 from .errors import NotFoundError, StorageError
 from .lock import WriteLock
 from .schema import MIGRATIONS
@@ -88,6 +88,9 @@ def connect(path: str | Path) -> ClinicDatabase:
     conn.isolation_level = "IMMEDIATE"
     db = ClinicDatabase(conn)
     db.db_path = path
+    # The seal triggers call these; the key is read (or made, 0600) when a sealed row is first
+    # written, so a read-only check never creates one.
+    seals.register(conn, lambda: integrity_key.of(db))
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         # Before anything that writes (switching to WAL rewrites the header): another

@@ -275,3 +275,23 @@ def m009_line_cover(db):
     db["line_cover"].create_index(["patient_id", "date"])
     db["line_cover"].create_index(["date"])
     cover.rebuild_all(db)
+
+
+@MIGRATIONS()
+def m010_seals(db):
+    """Tamper evidence over every record that matters (``storage.seals``): a keyed seal per row
+    kept by triggers, rolled up into a keyed seal head; and the audit chain keyed from here on.
+    Existing rows are sealed now; on a database that already has audit rows, the first keyed
+    row says so ("审计链自此使用密钥"), and the head remembers where the plain hashes end."""
+    from . import audit, integrity_key, seals
+
+    key = integrity_key.of(db)
+    seals.register(db.conn, lambda: key)
+    seals.create_tables(db)
+    head = db.execute("SELECT last_id FROM audit_head WHERE id = 1").fetchone()
+    last_id = head[0] if head else 0
+    seals.backfill(db, key, audit_cutover=last_id + 1)
+    seals.install(db)
+    if last_id:
+        audit.record(db, audit.KEYED, "database", None,
+                     "审计链自此使用密钥（HMAC）：此前各行为普通哈希，此后各行无钥匙无法重算")

@@ -187,6 +187,7 @@ def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: b
 
     window = MainWindow(session)
     window.show()
+    window.start_integrity_check()
     backups = BackupScheduler(session)
     QTimer.singleShot(3000, backups.daily_if_due)
     code = app.exec()

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QToolBar
 
 from ..domain import roles
 from ..domain.errors import ClinicError
@@ -37,9 +38,46 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._build_menus()
         self._build_status_bar()
+        self._build_integrity_banner()
         self.idle = IdleWatcher(QApplication.instance(),
                                 settings.get(session.db, "idle_lock_minutes") * MS_PER_MINUTE, self)
         self.idle.idle.connect(self.lock)
+
+    # --- the integrity check ---------------------------------------------------------------
+    def _build_integrity_banner(self) -> None:
+        """A red bar above everything, for the administrator only, when the records fail the
+        check: someone changed the database behind the program's back."""
+        self.integrity_banner = QLabel()
+        self.integrity_banner.setWordWrap(True)
+        self.integrity_banner.setStyleSheet(
+            "QLabel { background: #c62828; color: white; font-weight: bold; padding: 6px; }")
+        self.integrity_bar = QToolBar("记录校验")
+        self.integrity_bar.setMovable(False)
+        self.integrity_bar.addWidget(self.integrity_banner)
+        self.addToolBar(Qt.TopToolBarArea, self.integrity_bar)
+        self.integrity_bar.hide()
+
+    def start_integrity_check(self):
+        """The start-up check on a worker thread with its own connection (the full one at
+        most once a day, else the quick one); the banner shows the first problem found."""
+        from ..storage import integrity
+        from .worker import query_op
+
+        return query_op(self.session.db_path, integrity.startup_check, on_done=self.show_integrity,
+                        on_error=lambda exc: self.show_integrity(None, str(exc)))
+
+    def show_integrity(self, result, error: str = "") -> None:
+        if not roles.may(self.session.role, "users.manage"):
+            return
+        if result is not None and result.ok:
+            self.integrity_bar.hide()
+            return
+        reason = error or (result.reason if result is not None else "")
+        more = len(result.problems) - 1 if result is not None else 0
+        self.integrity_banner.setText(
+            f"记录校验未通过：{reason}" + (f"（另有 {more} 处）" if more > 0 else "")
+            + "。数据库可能被绕过程序改动过，台账导出和季度结账已暂停。请用 clinic-app verify 查看详情。")
+        self.integrity_bar.show()
 
     # --- menus ---------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut=None, enabled: bool = True) -> QAction:

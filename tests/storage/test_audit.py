@@ -6,7 +6,8 @@ from contextlib import closing
 import pytest
 
 from clinic_app.domain.audit_chain import GENESIS, row_hash
-from clinic_app.storage import audit
+from clinic_app.storage import audit, integrity_key
+from ..tamper import drop_all_triggers
 
 USER = {"id": 7, "username": "wang"}
 ROWS = 5
@@ -28,8 +29,7 @@ def logged(fresh_db):
 def _attack(db_path, *statements):
     """What someone with the sqlite3 shell could do: drop the triggers, then edit freely."""
     with closing(sqlite3.connect(str(db_path))) as conn:
-        conn.execute("DROP TRIGGER audit_log_no_update")
-        conn.execute("DROP TRIGGER audit_log_no_delete")
+        drop_all_triggers(conn)
         for sql, args in statements:
             conn.execute(sql, args)
         conn.commit()
@@ -55,7 +55,8 @@ def test_rows_are_chained_from_genesis(logged):
     assert rows[0]["prev_hash"] == GENESIS
     for before, row in zip(rows, rows[1:]):
         assert row["prev_hash"] == before["hash"]
-    assert all(row_hash(r["prev_hash"], r) == r["hash"] for r in rows)
+    key = integrity_key.of(logged)  # keyed (HMAC) since the seals migration
+    assert all(row_hash(r["prev_hash"], r, key) == r["hash"] for r in rows)
 
 
 def test_a_row_records_who_what_and_the_detail(logged):
@@ -119,14 +120,15 @@ def test_altering_a_middle_row_is_found_at_that_row(logged, db_path, column, val
 
 
 def test_rehashing_one_row_breaks_the_link_of_the_next(logged, db_path):
-    """A forger who rehashes the changed row still breaks the chain at the row after it."""
+    """A forger who rehashes the changed row without the key is found at that very row (before
+    the chain was keyed, the plain rehash only broke the link of the next row)."""
     row = next(logged.query("SELECT * FROM audit_log WHERE id = ?", [MIDDLE]))
     row["summary"] = "查看患者 李四"
     _attack(db_path, ("UPDATE audit_log SET summary = ?, hash = ? WHERE id = ?",
                       [row["summary"], row_hash(row["prev_hash"], row), MIDDLE]))
     result = audit.verify(logged)
     assert not result.ok
-    assert result.bad_row == MIDDLE + 1
+    assert result.bad_row == MIDDLE
 
 
 def test_deleting_a_middle_row_is_found_at_that_row(logged, db_path):
