@@ -300,6 +300,7 @@ def test_an_anchor_ahead_of_a_truncated_history_is_refused(db_file, tmp_path, ca
 def test_export_and_close_are_refused_on_a_failed_check(db_file, tmp_path):
     from clinic_app.domain.errors import RefusedError
     from clinic_app.exchange import ledger_export
+    from clinic_app.services import exports
     from clinic_app.services import quarters as quarter_services
 
     shell(db_file, "UPDATE dispensings SET total_fen = 120000 WHERE id = 1")
@@ -307,7 +308,7 @@ def test_export_and_close_are_refused_on_a_failed_check(db_file, tmp_path):
     try:
         quarter = first(db_file, "SELECT substr(MIN(date), 1, 4) || 'Q1' FROM dispensings")[0]
         with pytest.raises(ledger_export.ExportError, match="第 1 条领药记录内容已被改动"):
-            ledger_export.gather(db, quarter)
+            exports.ledger_job(db, quarter)
         admin = dict(next(db.query("SELECT * FROM users WHERE role = 'admin' LIMIT 1")))
         with pytest.raises(RefusedError, match="记录校验未通过"):
             quarter_services.close(db, admin, quarter)
@@ -317,11 +318,12 @@ def test_export_and_close_are_refused_on_a_failed_check(db_file, tmp_path):
 
 def test_an_exported_manifest_carries_the_chain_head(db_file):
     from clinic_app.exchange import ledger_export
+    from clinic_app.services import exports
 
     db = open_database(db_file)
     try:
         quarter = first(db_file, "SELECT substr(MIN(date), 1, 4) || 'Q1' FROM dispensings")[0]
-        job = ledger_export.gather(db, quarter)
+        job = exports.ledger_job(db, quarter)
         head = ledger_export.manifest_dict(job, {})["chain_head"]
         assert head["audit_count"] == first(db_file, "SELECT last_id FROM audit_head")[0]
         assert integrity.check_anchor(db, head) is None
