@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
-from .cli_auth import (LOGIN_COMMANDS, add_login, logged_in, needs_login, read_password, require_existing_db,
-                       writing)
+from .cli_auth import LOGIN_COMMANDS, add_login, logged_in, needs_login, require_existing_db, writing
 
 
 def _add_db(parser: argparse.ArgumentParser, required: bool = False) -> None:
@@ -272,25 +271,14 @@ def _print_patient_document(db, user, args, out: Path):
         return None
     if args.document == "application":
         return printing.print_application(db, user, patient_id, out), ""
-    from .storage import agreements
+    from .storage import agreements, applications
 
-    planned = _iso_day(args.date, "签字日期") if args.date else None
+    planned = applications.iso_date(args.date, "签字日期", field="date") if args.date else None
     draft = args.draft or agreements.latest(db, patient_id) is None
     path = printing.print_agreement(db, user, patient_id, out, draft=draft, clinic_code=args.clinic,
                                     planned=planned)
     note = "此为待签字的协议，尚未登记为已签订；双方签字后请用 clinic-app sign-agreement 登记" if draft else ""
     return path, note
-
-
-def _iso_day(text: str, label: str):
-    import datetime as dt
-
-    from .storage.errors import StorageError
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise StorageError(f"{label}“{text}”不是有效日期，请写作 2026-01-05", field="date") from None
 
 
 def _printing(args, out: Path, produce) -> int:
@@ -446,12 +434,12 @@ def _add_ledger_parsers(sub) -> None:
     _add_db(close, required=True)
     close.add_argument("--quarter", required=True, metavar="Q", help="季度，如 2026Q3")
     close.add_argument("--package", metavar="DIR", help="核对该文件夹即最近一次导出的台账（可选）")
-    _add_login(close)
+    add_login(close)
     reopen = sub.add_parser("reopen-quarter", help="重新开账（仅管理员，须写明原因）")
     _add_db(reopen, required=True)
     reopen.add_argument("--quarter", required=True, metavar="Q", help="季度，如 2026Q3")
     reopen.add_argument("--reason", required=True, help="重新开账的原因")
-    _add_login(reopen)
+    add_login(reopen)
 
 
 def _add_sign_agreement_parser(sub) -> None:
@@ -478,10 +466,6 @@ def _sign_agreement(args, db, user) -> int:
     return 0
 
 
-# The names other sub-commands have used for logging in; new ones should use ``logged_in`` or
-# ``needs_login`` (cli_auth), which also check the role and hold the write lock.
-_add_login = add_login
-_password = read_password
 
 
 def _ledger_db(args):

@@ -26,9 +26,6 @@ FROM stock_batches b
 """
 
 
-_pack_unit = pack_unit
-
-
 def _move(db, batch_id: int, date: str, packs: int, kind: str, user, line_id: int | None = None,
           reason: str = "") -> dict:
     row = {"batch_id": batch_id, "date": date, "packs": packs, "kind": kind, "dispensing_line_id": line_id,
@@ -81,7 +78,7 @@ def receive(db, spec_id: int, batch_no: str, expiry_date, packs: int, received_d
         }).last_pk
         _move(db, batch_id, received, packs, RECEIVE, user)
         audit.record(db, audit.CREATE, ENTITY, batch_id,
-                     f"药品入库：{spec['label']} 批号 {batch_no}，{packs} {_pack_unit(spec)}，有效期至 {expiry}",
+                     f"药品入库：{spec['label']} 批号 {batch_no}，{packs} {pack_unit(spec)}，有效期至 {expiry}",
                      detail={"spec_id": spec_id, "packs": packs, "received_date": received}, user=user)
     return batch(db, batch_id)
 
@@ -105,7 +102,7 @@ def issue(db, spec_id: int, packs: int, date, dispensing_line_id: int | None,
     batches = usable_batches(db, spec_id, day)
     available = sum(b["packs"] for b in batches)
     if available < packs:
-        unit = _pack_unit(spec)
+        unit = pack_unit(spec)
         raise StorageError(f"库存不足：{spec['label']} 需要 {packs} {unit}，现有未过期 {available} {unit}")
     moves, wanted = [], packs
     with db.atomic():
@@ -117,7 +114,7 @@ def issue(db, spec_id: int, packs: int, date, dispensing_line_id: int | None,
                 break
         taken_from = "、".join(f"{m['batch_no']} {-m['packs']}" for m in moves)
         audit.record(db, audit.UPDATE, ENTITY, moves[0]["batch_id"],
-                     f"发药出库：{spec['label']} {packs} {_pack_unit(spec)}（批号 {taken_from}）",
+                     f"发药出库：{spec['label']} {packs} {pack_unit(spec)}（批号 {taken_from}）",
                      detail={"spec_id": spec_id, "dispensing_line_id": dispensing_line_id,
                              "moves": [m["id"] for m in moves]}, user=user)
     return moves
@@ -138,7 +135,7 @@ def return_for_void(db, dispensing_line_id: int, date, user: dict | None = None)
                  for m in issued]
         spec = catalogue.spec(db, batch(db, issued[0]["batch_id"])["spec_id"])
         audit.record(db, audit.UPDATE, ENTITY, issued[0]["batch_id"],
-                     f"作废退回库存：{spec['label']} {sum(m['packs'] for m in moves)} {_pack_unit(spec)}",
+                     f"作废退回库存：{spec['label']} {sum(m['packs'] for m in moves)} {pack_unit(spec)}",
                      detail={"dispensing_line_id": dispensing_line_id, "moves": [m["id"] for m in moves]},
                      user=user)
     return moves
@@ -160,7 +157,7 @@ def adjust(db, batch_id: int, counted_packs: int, date, reason: str, user: dict 
     difference = counted_packs - before["packs"]
     with db.atomic():
         move = _move(db, batch_id, day, difference, ADJUST, user, reason=reason)
-        unit = _pack_unit(spec)
+        unit = pack_unit(spec)
         audit.record(db, audit.UPDATE, ENTITY, batch_id,
                      f"库存盘点：{spec['label']} 批号 {before['batch_no']} 账面 {before['packs']} {unit}，"
                      f"实盘 {counted_packs} {unit}（{difference:+d}），原因：{reason}",
@@ -194,7 +191,7 @@ def on_hand(db, spec_id: int | None = None, on=None) -> list[dict]:
             continue
         batches = by_spec.get(spec["id"], [])
         out.append({"spec_id": spec["id"], "label": spec["label"], "drug_name": spec["drug_name"],
-                    "pack_unit": _pack_unit(spec), "active": spec["active"], "batches": batches,
+                    "pack_unit": pack_unit(spec), "active": spec["active"], "batches": batches,
                     "packs": sum(b["packs"] for b in batches),
                     "usable_packs": sum(b["packs"] for b in batches if not b["expired"])})
     return out

@@ -40,3 +40,17 @@ def sign(qtbot, pad, strokes=STROKES) -> None:
         for point in stroke[1:]:
             qtbot.mouseMove(pad, QPoint(*point))
         qtbot.mouseRelease(pad, Qt.LeftButton, pos=QPoint(*stroke[-1]))
+
+
+DAY = "2026-11-20"
+
+
+def open_dialog(qtbot, session, patient_id, day: str = DAY):
+    """The dispensing dialog shown, dated ``day`` (the tests' collection day)."""
+    from clinic_app.ui.dispensing import DispensingDialog
+
+    dialog = DispensingDialog(session, patient_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.date.setText(day)
+    return dialog

@@ -13,17 +13,9 @@ from clinic_app.ui.dispensing.dialog import DONE, FORM, SIGNING
 from clinic_app.ui.dispensing.lines import DAYS, MAX, TOTAL, UNITS, UNTIL
 from tests.dispensing_data import DOCTOR, OFFICER, enrolled_patient, line
 
-from .dispensing_support import _dispensing_setup, officer_session, sign, world  # noqa: F401
+from .dispensing_support import _dispensing_setup, officer_session, open_dialog, sign, world  # noqa: F401
 
 DAY = "2026-11-20"
-
-
-def open_dialog(qtbot, session, patient_id) -> DispensingDialog:
-    dialog = DispensingDialog(session, patient_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.date.setText(DAY)
-    return dialog
 
 
 def prescribe_three_months(dialog, world) -> None:

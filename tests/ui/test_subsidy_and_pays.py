@@ -3,20 +3,11 @@ each line; the administrator's controls for the subsidy categories and a spec's 
 from __future__ import annotations
 
 from clinic_app.storage import settings
-from clinic_app.ui.dispensing import DispensingDialog
 
-from .dispensing_support import _dispensing_setup, officer_session, world  # noqa: F401
+from .dispensing_support import _dispensing_setup, officer_session, open_dialog, world  # noqa: F401
 
 DAY = "2026-11-20"
 CERT_ID = "50038119800101123X"
-
-
-def open_dialog(qtbot, session, patient_id) -> DispensingDialog:
-    dialog = DispensingDialog(session, patient_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.date.setText(DAY)
-    return dialog
 
 
 def prescribe(dialog, world) -> None:
