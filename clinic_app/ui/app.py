@@ -77,6 +77,21 @@ def sign_in(db, clinic_name: str, probe: bool) -> dict | None:
     return dialog.user
 
 
+def show_new_recovery_code(user: dict) -> None:
+    """The first administrator to sign in after the database key was made copies its recovery
+    code; it is never shown again (a code made by a command was printed by that command)."""
+    from ..domain import roles
+    from ..storage import cipher_key
+
+    if user.get("role") != roles.ADMIN:
+        return
+    code = cipher_key.take_unshown_code()
+    if code:
+        from .recovery_code_dialog import RecoveryCodeDialog
+
+        RecoveryCodeDialog(code).exec()
+
+
 def _exit_when_shown(dialog) -> None:
     """For ``benchmarks/run.py``: report the moment the first window is on screen, then quit."""
     def report():
@@ -180,6 +195,8 @@ def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: b
         return 0
     if demo_user:
         audit.record(db, audit.LOGIN, "user", user["id"], "演示模式自动登录", user=user)
+    else:
+        show_new_recovery_code(user)
     clinic = reference.clinic(db, settings.get(db, "clinic_code")) or {}
     session = Session(db=db, db_path=db_path, user=user, clinic=clinic, demo=demo)
 

@@ -73,7 +73,9 @@ def _connections_in(fn) -> list:
 
     import sqlite_utils
 
-    kinds = (sqlite3.Connection, sqlite_utils.Database)
+    from ..storage import driver
+
+    kinds = (sqlite3.Connection, driver.Connection, sqlite_utils.Database)
     seen = []
     values = []
     if isinstance(fn, functools.partial):

@@ -1,6 +1,5 @@
 """Demo data: four accounts and a synthetic register, written fast and shaped like real entries."""
 import datetime as dt
-import sqlite3
 from contextlib import closing
 
 import pytest
@@ -11,6 +10,7 @@ from clinic_app.domain.patient_fields import validate_record
 from clinic_app.storage import accounts, audit, demo, patients, reference, settings
 from clinic_app.storage.db import open_database
 from clinic_app.storage.errors import StorageError
+from clinic_app.storage.db import open_file
 
 N = 300
 
@@ -97,7 +97,7 @@ def test_search_keys_are_filled_so_demo_patients_can_be_found(shared):
 
 
 def _snapshot(path):
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         return conn.execute(
             "SELECT p.name, p.id_number, p.address, p.diagnosis, p.subsidies, p.household_id, "
             "g.name, g.id_number FROM patients p LEFT JOIN guardians g ON g.id = p.guardian_id "
@@ -187,7 +187,7 @@ def test_cli_demo_command_writes_the_database(tmp_path, capsys):
     path = tmp_path / "cli.db"
     assert cli.main(["demo", "--db", str(path), "--patients", "50"]) == 0
     assert "50 名患者" in capsys.readouterr().out
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] == 50
 
 
