@@ -19,10 +19,11 @@ from . import cipher_key, driver
 from .errors import StorageError
 
 BUSY_TIMEOUT_S = 10
-# SQLCipher spends a fixed cost on every page it decrypts or encrypts (cipher and HMAC set-up),
-# so pages four times SQLite's default size halve what encryption costs on reads and backups
-# (benchmarks/encryption_bench.py). Every file of ours is made, and must be opened, with it.
-CIPHER_PAGE_SIZE = 16384
+# SQLCipher 4's own page size, pinned so that a later SQLCipher with another default still opens
+# our files. Larger pages halve the cost of reading a whole file (a backup, the daily full check)
+# but double that of every small write (a collection recorded); writes are what staff wait for
+# (benchmarks/encryption_bench.py).
+CIPHER_PAGE_SIZE = 4096
 MIGRATION_SET = "clinic_app"
 TEMP_PREFIX, TEMP_SUFFIX = ".clinic-", ".tmp"  # what backup.remove_debris clears after a kill
 
