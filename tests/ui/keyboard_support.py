@@ -6,8 +6,9 @@ very call Qt makes for a Tab key press, so a table or view that takes Tab for it
 current cell) is walked as the user would see it."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox,
-                               QLineEdit, QPlainTextEdit, QPushButton, QTextEdit, QToolButton, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea, QAbstractSpinBox,
+                               QApplication, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextEdit,
+                               QToolButton, QWidget)
 
 # Buttons may sit between fields (选择照片…, 打印协议); they are allowed, not required, in the chain.
 BUTTONS = (QPushButton, QToolButton)
@@ -50,11 +51,13 @@ def tab_chain(window: QWidget, start: QWidget | None = None, limit: int = 400) -
 
 
 def is_read_only(widget: QWidget) -> bool:
+    """An input that can't be typed in, a list that can't be edited, or a widget that shows
+    something and has no business taking the focus (a label, a scroll area)."""
     if isinstance(widget, (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)):
         return widget.isReadOnly()
     if isinstance(widget, QAbstractItemView):
         return widget.editTriggers() == QAbstractItemView.NoEditTriggers
-    return not isinstance(widget, (QComboBox, QAbstractButton))
+    return isinstance(widget, (QLabel, QAbstractScrollArea))
 
 
 def describe(widget: QWidget | None) -> str:
@@ -90,3 +93,17 @@ def assert_first_focus(window: QWidget, expected: QWidget) -> None:
     """On open, the cursor is in ``expected``."""
     QApplication.processEvents()
     assert focused(window) is expected, f"focused on open: {describe(focused(window))}, expected {describe(expected)}"
+
+
+def assert_reading_order(window: QWidget, widgets: list[QWidget]) -> None:
+    """On screen, each field is beside the one before on the same line (to its right) or on a
+    later line: the order the eye reads the form in."""
+    from PySide6.QtCore import QPoint, QRect
+
+    QApplication.processEvents()
+    for a, b in zip(widgets, widgets[1:]):
+        ra = QRect(a.mapTo(window, QPoint(0, 0)), a.size())
+        rb = QRect(b.mapTo(window, QPoint(0, 0)), b.size())
+        same_line = rb.top() < ra.bottom() and ra.top() < rb.bottom()
+        ok = rb.left() >= ra.right() if same_line else rb.top() >= ra.bottom() - 2
+        assert ok, f"{describe(b)} at {rb.getRect()} does not follow {describe(a)} at {ra.getRect()}"

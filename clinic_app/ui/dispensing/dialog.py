@@ -69,7 +69,7 @@ class DispensingDialog(QDialog):
         self.resize(1120, 860)
         self.table.rows_changed.connect(self.set_tab_order)
         self.set_tab_order()
-        remove = QShortcut(QKeySequence("Ctrl+Delete"), self)
+        remove = QShortcut(QKeySequence("Ctrl+Shift+Delete"), self)
         remove.activated.connect(self.remove_focused_line)
         focus_first([self.date])
 
@@ -171,7 +171,7 @@ class DispensingDialog(QDialog):
         set_tab_order([*self.form_fields(), self.next_button])
 
     def remove_focused_line(self) -> bool:
-        """Ctrl+Delete: remove the line the cursor is in, and go on in the line that takes its place."""
+        """Ctrl+Shift+Delete: remove the line the cursor is in, and go on in the line that takes its place."""
         row = self.table.row_holding(self.focusWidget())
         if row is None or not row.remove.isEnabled() or self.step != FORM:
             return False

@@ -52,7 +52,7 @@ class LineRow:
         row.addWidget(self.dose_unit)
         self.remove = QToolButton()
         self.remove.setText("删除")
-        self.remove.setToolTip("删除这一行（光标在行内时按 Ctrl+Delete）")
+        self.remove.setToolTip("删除这一行（光标在行内时按 Ctrl+Shift+Delete）")
         self.remove.setFocusPolicy(Qt.NoFocus)  # Tab goes from 每日用量 straight to the next line
         self.planned = None
         self.issue = ""
