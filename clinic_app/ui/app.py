@@ -46,7 +46,7 @@ def _demo_database() -> tuple[Path, dict]:
     folder = Path(tempfile.mkdtemp(prefix="clinic_app_demo_"))
     db_path = folder / paths.DB_FILENAME
     db = open_database(db_path)
-    demo.write_demo(db, patients=200)
+    demo.write_demo(db, patients=200, months=demo.DEFAULT_MONTHS)
     user = next(u for u in _users(db) if u["username"] == "demo")
     db.conn.close()
     return db_path, user
