@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget,
 from ..domain import roles
 from ..domain.errors import ClinicError
 from ..services import backup as backup_services
-from ..storage import audit, backup, patients, settings
+from ..storage import audit, backup, patients, programme, settings
 from .. import paths
 from . import messages
 from .idle import IdleWatcher
 from .lists.menu import add_admin_entries, build_project_menu
 from .login import LockScreen
-from .worker import changes
+from .worker import refresh_on_change
 from .patients import PatientListWidget
 
 MS_PER_MINUTE = 60_000
@@ -121,19 +121,22 @@ class MainWindow(QMainWindow):
         who = QLabel(f"用户：{user['display_name']}（{roles.LABELS.get(user['role'], user['role'])}）")
         where = QLabel(f"数据库：{self.session.db_path}")
         self.count_label = QLabel()
+        self.places_label = QLabel()
         self.statusBar().addWidget(who)
         self.statusBar().addWidget(self.count_label)
+        self.statusBar().addWidget(self.places_label)
         self.statusBar().addPermanentWidget(where)
         self.refresh_count()
-        changes.changed.connect(self._changed)
-
-    def _changed(self, what: str) -> None:
-        """A window that is no longer shown has nothing to refresh (and may have lost its database)."""
-        if what in ("", "patients") and self.isVisible():
-            self.refresh_count()
+        # after every write, wherever it was made; a window no longer shown (which may have lost
+        # its database) refreshes only when shown again
+        refresh_on_change(self, self.refresh_count)
 
     def refresh_count(self) -> None:
-        self.count_label.setText(f"在册患者：{patients.count(self.session.db)} 名")
+        db = self.session.db
+        self.count_label.setText(f"在册患者：{patients.count(db)} 名")
+        places = programme.places_summary(db)
+        self.places_label.setText(f"免费服药名额：已用 {places['occupied']} / {places['places']}，"
+                                  f"候补 {places['waiting']} 人")
 
     def focus_search(self) -> None:
         self.patient_list.search.setFocus()
