@@ -174,7 +174,10 @@ def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: b
         messages.error(None, "无法打开数据库", f"无法打开数据库文件：\n{db_path}\n\n{exc}\n\n"
                        "可用“clinic-app restore”从备份恢复。")
         return 1
+    from ..storage import accounts
+
     clinic = reference.clinic(db, settings.get(db, "clinic_code")) or {}
+    first_start = accounts.count(db) == 0
     user = demo_user or sign_in(db, clinic.get("name", ""), probe)
     if user is None:
         return 0
@@ -187,6 +190,8 @@ def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: b
 
     window = MainWindow(session)
     window.show()
+    if first_start:  # a new clinic: what to do before the first dispensing
+        window.open_getting_started()
     window.start_integrity_check()
     backups = BackupScheduler(session)
     QTimer.singleShot(3000, backups.daily_if_due)

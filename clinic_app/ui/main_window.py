@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         add_admin_entries(self, admin_menu)
         self.catalogue_action = self._action(admin_menu, "药品目录与价格…", self.open_catalogue)
         help_menu = bar.addMenu("帮助(&H)")
+        self.getting_started_action = self._action(help_menu, "开始使用…", self.open_getting_started)
         self._action(help_menu, "关于", self.about)
 
     def _build_status_bar(self) -> None:
@@ -191,6 +192,20 @@ class MainWindow(QMainWindow):
         from .catalogue_dialog import CatalogueDialog
 
         CatalogueDialog(self.session, self).exec()
+
+    def open_getting_started(self):
+        """开始使用: one at a time, not modal, so it stays open beside the dialogs its steps open."""
+        from .first_day_dialog import GettingStartedDialog
+
+        window = getattr(self, "getting_started", None)
+        if window is not None and window.isVisible():
+            window.refresh()
+        else:
+            window = self.getting_started = GettingStartedDialog(self.session, self)
+            window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def open_stock(self):
         """One stock window at a time, not modal; asking again brings it to the front, refreshed."""
