@@ -196,6 +196,7 @@ def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: b
     backups = BackupScheduler(session)
     QTimer.singleShot(3000, backups.daily_if_due)
     code = app.exec()
+    user = session.user  # whoever is logged in at the end (切换用户 changes it)
     audit.record(db, audit.LOGOUT, "user", user["id"], f"{user['username']} 退出", user=user)
     backups.on_exit()
     db.conn.close()

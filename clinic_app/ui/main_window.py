@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QToolBar
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QMenu, QStackedWidget, QToolBar
 
 from ..domain import roles
 from ..domain.errors import ClinicError
@@ -25,6 +25,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self._hidden_while_locked: list = []
+        self._retired: list = []   # the windows of users who switched away, closed
         clinic_name = session.clinic.get("name", "")
         self.setWindowTitle(f"免费服药项目管理 — {clinic_name}" + ("（演示）" if session.demo else ""))
         self.resize(1200, 760)
@@ -32,6 +33,7 @@ class MainWindow(QMainWindow):
         self.patient_list = PatientListWidget(session)
         self.lock_screen = LockScreen()
         self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.switched.connect(self.switch_user)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.patient_list)
         self.stack.addWidget(self.lock_screen)
@@ -118,12 +120,12 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "关于", self.about)
 
     def _build_status_bar(self) -> None:
-        user = self.session.user
-        who = QLabel(f"用户：{user['display_name']}（{roles.LABELS.get(user['role'], user['role'])}）")
+        self.who_label = QLabel()
+        self._show_user()
         where = QLabel(f"数据库：{self.session.db_path}")
         self.count_label = QLabel()
         self.places_label = QLabel()
-        self.statusBar().addWidget(who)
+        self.statusBar().addWidget(self.who_label)
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addWidget(self.places_label)
         self.statusBar().addPermanentWidget(where)
@@ -131,6 +133,10 @@ class MainWindow(QMainWindow):
         # after every write, wherever it was made; a window no longer shown (which may have lost
         # its database) refreshes only when shown again
         refresh_on_change(self, self.refresh_count)
+
+    def _show_user(self) -> None:
+        user = self.session.user
+        self.who_label.setText(f"用户：{user['display_name']}（{roles.LABELS.get(user['role'], user['role'])}）")
 
     def refresh_count(self) -> None:
         db = self.session.db
@@ -169,6 +175,62 @@ class MainWindow(QMainWindow):
             widget.show()
         self._hidden_while_locked = []
         self.idle.restart()
+
+    def switch_user(self, user: dict) -> None:
+        """切换用户 on the lock screen (audited there): the last user's windows are closed, never
+        shown again, and the main window is rebuilt for the new user — menus for his role, a fresh
+        patient list with no search left in it, his name in the status bar."""
+        # Closed, not deleted: a dialog may still be in its exec() further down the stack, and is
+        # let go of when that returns. Kept here until then, never shown again.
+        for widget in self._windows_of_last_user():
+            if isinstance(widget, QDialog):
+                QDialog.done(widget, QDialog.Rejected)  # past any "close unsaved?" question
+            else:
+                widget.close()
+            self._retired.append(widget)
+        self._hidden_while_locked = []
+        for name in ("stock_window", "dashboard_window", "ledger_window", "work_lists", "getting_started",
+                     "register_printer"):
+            if hasattr(self, name):
+                setattr(self, name, None)
+        self.session.user = user
+        old_list = self.patient_list
+        self.patient_list = PatientListWidget(self.session)
+        self.stack.insertWidget(0, self.patient_list)
+        self.stack.removeWidget(old_list)
+        old_list.hide()
+        self._retired.append(old_list)
+        self._clear_menus()
+        self._build_menus()
+        self._show_user()
+        self.refresh_count()
+        self.integrity_bar.hide()
+        if roles.may(self.session.role, "users.manage"):
+            self.start_integrity_check()
+        self.unlock()
+
+    def _clear_menus(self) -> None:
+        """The last user's menus and their actions (and so their shortcuts) go."""
+        bar = self.menuBar()
+        for menu in bar.findChildren(QMenu):
+            for action in menu.actions():
+                if action.parent() is self:
+                    action.deleteLater()
+            menu.deleteLater()
+        bar.clear()
+
+    def _windows_of_last_user(self) -> list:
+        """Every window and dialog opened from this one (shown before the lock, or kept hidden)."""
+        found = list(self._hidden_while_locked)
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or widget in found or not isinstance(widget, (QDialog, QMainWindow)):
+                continue
+            parent = widget.parentWidget()
+            while parent is not None and parent is not self:
+                parent = parent.parentWidget()
+            if parent is self:
+                found.append(widget)
+        return found
 
     # --- admin ---------------------------------------------------------------------------
     def open_accounts(self) -> None:
