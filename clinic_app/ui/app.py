@@ -139,6 +139,9 @@ def run(db_path: Path | None, demo: bool = False, startup_probe: bool = False) -
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("免费服药项目管理")
     style.apply(app)
+    from .geometry import remember_windows
+
+    remember_windows(app)  # every window and dialog opens where, and as large as, it was closed
 
     lock = InstanceLock(db_path)
     try:
