@@ -275,6 +275,7 @@ def test_a_demo_clinic_has_specs_prices_stock_and_months_of_dispensing_and_not_e
     assert enrolled > 40 and len(overdue) < enrolled * 0.2
     assert followup.due_this_month(db, today)
     assert followup.worsening(db, today) and followup.paused(db, today)
+    assert len(followup.adherence_list(db, today)) < enrolled * 0.25   # a year of history to judge by
     assert audit.verify(db).ok
 
 
