@@ -282,6 +282,8 @@ def test_a_demo_clinic_has_specs_prices_stock_and_months_of_dispensing_and_not_e
 def test_the_cli_demo_writes_months_of_dispensing_by_default(tmp_path):
     path = tmp_path / "cli.db"
     assert cli.main(["demo", "--db", str(path), "--patients", "60"]) == 0
-    with closing(sqlite3.connect(str(path))) as conn:
-        assert conn.execute("SELECT count(*) FROM dispensings").fetchone()[0] > 0
-        assert conn.execute("SELECT count(*) FROM stock_batches").fetchone()[0] > 0
+    db = open_database(path)
+    try:
+        assert db["dispensings"].count > 0 and db["stock_batches"].count > 0
+    finally:
+        db.conn.close()
