@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(demo, required=True)
     demo.add_argument("--patients", type=int, default=200)
     demo.add_argument("--seed", type=int, default=20190318)
-    demo.add_argument("--months", type=int, default=6, help="领药记录的月数（默认6个月）")
+    demo.add_argument("--months", type=int, default=12, help="领药记录的月数（默认12个月）")
 
     audit = sub.add_parser("audit", help="审计记录")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

@@ -33,13 +33,14 @@ VIEW, CREATE, UPDATE, PRINT, EXPORT = "view", "create", "update", "print", "expo
 REVEAL, LOGIN, LOGIN_FAILED, LOGOUT, LOCK, UNLOCK = (
     "reveal", "login", "login_failed", "logout", "lock", "unlock")
 BACKUP, RESTORE = "backup", "restore"
+SWITCH_USER = "switch_user"  # the next shift logs in on the lock screen
 DENIED = "denied"  # an attempt the acting user's role does not allow
 KEYED = "keyed"  # the cut-over row: from here on the chain's hashes are HMACs
 ENCRYPTED, KEY_RECOVERED = "encrypted", "key_recovered"
 
 ACTION_LABELS = {
     VIEW: "查看", CREATE: "新建", UPDATE: "修改", PRINT: "打印", EXPORT: "导出", REVEAL: "显示完整身份证号",
-    LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", LOCK: "锁屏", UNLOCK: "解锁",
+    LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", LOCK: "锁屏", UNLOCK: "解锁", SWITCH_USER: "切换用户",
     BACKUP: "备份", RESTORE: "恢复", DENIED: "无权操作（已拒绝）", KEYED: "启用密钥校验",
     ENCRYPTED: "数据库加密", KEY_RECOVERED: "恢复数据库密钥",
 }

@@ -46,7 +46,7 @@ def _demo_database() -> tuple[Path, dict]:
     folder = Path(tempfile.mkdtemp(prefix="clinic_app_demo_"))
     db_path = folder / paths.DB_FILENAME
     db = open_database(db_path)
-    demo.write_demo(db, patients=200)
+    demo.write_demo(db, patients=200, months=demo.DEFAULT_MONTHS)
     user = next(u for u in _users(db) if u["username"] == "demo")
     db.conn.close()
     return db_path, user
@@ -154,6 +154,9 @@ def run(db_path: Path | None, demo: bool = False, startup_probe: bool = False) -
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("免费服药项目管理")
     style.apply(app)
+    from .geometry import remember_windows
+
+    remember_windows(app)  # every window and dialog opens where, and as large as, it was closed
 
     lock = InstanceLock(db_path)
     try:
@@ -189,7 +192,10 @@ def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: b
         messages.error(None, "无法打开数据库", f"无法打开数据库文件：\n{db_path}\n\n{exc}\n\n"
                        "可用“clinic-app restore”从备份恢复。")
         return 1
+    from ..storage import accounts
+
     clinic = reference.clinic(db, settings.get(db, "clinic_code")) or {}
+    first_start = accounts.count(db) == 0
     user = demo_user or sign_in(db, clinic.get("name", ""), probe)
     if user is None:
         return 0
@@ -204,10 +210,13 @@ def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: b
 
     window = MainWindow(session)
     window.show()
+    if first_start:  # a new clinic: what to do before the first dispensing
+        window.open_getting_started()
     window.start_integrity_check()
     backups = BackupScheduler(session)
     QTimer.singleShot(3000, backups.daily_if_due)
     code = app.exec()
+    user = session.user  # whoever is logged in at the end (切换用户 changes it)
     audit.record(db, audit.LOGOUT, "user", user["id"], f"{user['username']} 退出", user=user)
     backups.on_exit()
     db.conn.close()

@@ -11,6 +11,7 @@ from ...domain import agreement_terms
 from ...domain.errors import ClinicError
 from ...services import enrolment as enrolment_services
 from ...storage import agreements, clock, patients, reference
+from ..keyboard import read_only_field
 from ..style import set_role
 from ..widgets import row_of
 from ..worker import run_in_background
@@ -87,7 +88,7 @@ class AgreementDialog(ActionDialog):
     def _lock(self) -> None:
         """Once stored, the agreement is what it is: only printing and closing remain."""
         self.clinic.setEnabled(False)
-        self.signed.setReadOnly(True)
+        read_only_field(self.signed)
         self.ok_button.setText("关闭")
         self.buttons.button(self.buttons.StandardButton.Cancel).hide()
 
