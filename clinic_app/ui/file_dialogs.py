@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QIdentityProxyModel, QSettings, QStandardPaths, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 # What a file is chosen for: each remembers its own folder.
 LEDGER_EXPORT = "ledger_export"      # 季度台账上报文件 (the USB stick, or another folder)
@@ -108,6 +108,9 @@ def make(parent, purpose: str, title: str, mode: str, filters: str = "", default
     dialog.setOption(QFileDialog.DontUseNativeDialog, True)
     dialog.setObjectName(f"file_dialog_{purpose}")
     dialog.setProxyModel(ChineseColumns(dialog))
+    sidebar = dialog.findChild(QWidget, "sidebar")
+    if sidebar is not None:
+        sidebar.setMinimumWidth(120)  # “计算机” whole, not “计…”
     if mode == "folder":
         dialog.setFileMode(QFileDialog.Directory)
         dialog.setOption(QFileDialog.ShowDirsOnly, True)
