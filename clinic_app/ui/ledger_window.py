@@ -154,7 +154,7 @@ class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
         self.quarter_box.blockSignals(True)
         for q in quarter_choices(self.session.db, today):
             self.quarter_box.addItem(self._quarter_text(q, q.code in closed, current), q.code)
-        default = dq.parse(wanted).code if wanted else current.previous().code  # the last ended quarter
+        default = dq.parse(wanted).code if wanted else current.code  # the quarter staff are working in
         index = self.quarter_box.findData(default)
         self.quarter_box.setCurrentIndex(index if index >= 0 else 0)
         self.quarter_box.blockSignals(False)
