@@ -21,9 +21,53 @@ def dialog_buttons(on_ok, on_cancel, ok_text: str = "确定") -> QDialogButtonBo
     return buttons
 
 
+class WrappingLabel(QLabel):
+    """A word-wrapped label that asks its layout for the height its lines need at the width it is
+    given, as a plain minimum height. Qt's height-for-width is not honoured by every layout (form
+    rows, stacked pages, a window's own minimum): there a wrapped message got the height of one
+    line and the rest of it was drawn over the field below. Used for every message under a field
+    and for the wrapped notes beside such fields (one label with height-for-width in a box puts
+    the whole box back on it)."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self._fit()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False  # the minimum height set in _fit says it, to every layout alike
+
+    def sizeHint(self):  # noqa: N802
+        hint = super().sizeHint()
+        hint.setHeight(max(self.minimumHeight(), self.one_line()))  # the lines at the width it has
+        return hint
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def one_line(self) -> int:
+        """The height of one line of text (an empty label is a pixel shorter than a written one)."""
+        probe = QLabel("国")
+        probe.setFont(self.font())
+        probe.setWordWrap(self.wordWrap())
+        return probe.sizeHint().height()
+
+    def _fit(self) -> None:
+        if not self.wordWrap():
+            return
+        needed = self.heightForWidth(self.width()) if self.text() and self.width() > 0 else 0
+        needed = max(needed, self.one_line())
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
 def error_label() -> QLabel:
-    label = QLabel("")
-    label.setWordWrap(True)
+    label = WrappingLabel("")
     set_role(label, "error")
     return label
 
@@ -40,16 +84,25 @@ def row_of(*widgets) -> QWidget:
     return holder
 
 
+def reserve_space(label: QLabel) -> QLabel:
+    """A hidden ``label`` keeps its line in the layout, so the fields under it do not jump when
+    its message comes and goes (a message longer than a line still makes room for itself)."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    return label
+
+
 def with_error(widget: QWidget, error: QLabel) -> QWidget:
     """``widget`` with its own error line right under it, hidden until there is something to say:
-    a refusal is shown at the field it concerns."""
+    a refusal is shown at the field it concerns. The line's height is kept while it is hidden."""
     holder = QWidget()
     column = QVBoxLayout(holder)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
     column.addWidget(widget)
     error.hide()
-    column.addWidget(error)
+    column.addWidget(reserve_space(error))
     return holder
 
 

@@ -63,3 +63,71 @@ def test_showing_whole_id_numbers_in_the_ledger_is_a_checkbox(qtbot, session):
     assert settings.get(session.db, "ledger_whole_id_numbers") == 0
 
 
+# --- the 民政救助 message and fields that do not jump ------------------------------------------------
+
+def _positions(dialog, widgets) -> list[QRect]:
+    return [rect(w, dialog) for w in widgets]
+
+
+def test_the_relief_message_lies_over_no_field_and_nothing_moves(qtbot, world, officer_session, qapp):
+    style.apply(qapp)  # the program's own padding and fonts
+    dialog = open_dialog(qtbot, officer_session, world.patient_id)
+    costs = dialog.costs
+    below = [costs.insurance, costs.relief, costs.split, costs.disability_note, dialog.appointment, dialog.next_button]
+    qtbot.wait(10)
+    before = _positions(dialog, below)
+    size_before = dialog.size()
+
+    costs.relief.setText("12,5")            # a decimal comma: refused at the field
+    qtbot.wait(10)
+    assert costs.relief_error.isVisible() and "12,5" in costs.relief_error.text()
+    assert overlapping(costs.relief_error, dialog) == []
+    assert rect(costs.relief, dialog).bottom() < rect(costs.relief_error, dialog).top()
+    assert _positions(dialog, below) == before and dialog.size() == size_before   # nothing jumped
+    costs.insurance.setText("abc")
+    qtbot.wait(10)
+    assert overlapping(costs.insurance_error, dialog) == [] and overlapping(costs.relief_error, dialog) == []
+    assert _positions(dialog, below) == before
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(SHOTS / "dispensing_relief_error.png"))
+
+    costs.relief.setText("30")
+    costs.insurance.setText("")
+    qtbot.wait(10)
+    assert costs.relief_error.isHidden() and costs.insurance_error.isHidden()
+    assert _positions(dialog, below) == before                                   # nor when it goes
+
+
+def test_in_a_narrow_window_the_relief_message_wraps_instead_of_covering_a_field(qtbot, world, officer_session,
+                                                                              qapp):
+    style.apply(qapp)
+    dialog = open_dialog(qtbot, officer_session, world.patient_id)
+    dialog.resize(dialog.minimumSizeHint())
+    costs = dialog.costs
+    costs.relief.setText("12,5")
+    costs.insurance.setText("12.345")
+    qtbot.wait(10)
+    for error in (costs.insurance_error, costs.relief_error):
+        assert error.isVisible() and overlapping(error, dialog) == []
+    assert rect(costs.insurance_error, dialog).bottom() < rect(costs.relief, dialog).top()
+
+
+def test_a_refusal_at_a_field_moves_nothing_under_it(qtbot):
+    from clinic_app.ui.ledger_closing import ReasonDialog
+
+    dialog = ReasonDialog("2026年第四季度")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    buttons = dialog.findChild(QDialogButtonBox)
+    qtbot.wait(10)
+    before = (rect(dialog.reason, dialog), rect(buttons, dialog), dialog.size())
+    dialog.accept()                                  # blank: refused under the field
+    qtbot.wait(10)
+    assert dialog.error.isVisible() and dialog.error.text() == "请写明重新开账的原因"
+    assert (rect(dialog.reason, dialog), rect(buttons, dialog), dialog.size()) == before
+    assert overlapping(dialog.error, dialog) == []
+    dialog.error.hide()
+    qtbot.wait(10)
+    assert (rect(dialog.reason, dialog), rect(buttons, dialog), dialog.size()) == before
+
+
