@@ -148,10 +148,32 @@ def password_pair() -> tuple[QLineEdit, QLineEdit]:
     return password, confirm
 
 
-def new_password_problem(password: QLineEdit, confirm: QLineEdit, username: str) -> str | None:
-    if password.text() != confirm.text():
-        return "两次输入的密码不一致"
-    return roles.password_problem(password.text(), username.strip())
+class PasswordFields:
+    """A new password and its confirmation, each with its own error line under it: a weak
+    password is said under 密码, a different second typing under 再次输入密码."""
+
+    def __init__(self):
+        self.password, self.confirm = password_pair()
+        self.password_error, self.confirm_error = error_label(), error_label()
+        self.password_error.setObjectName("error_password")
+        self.confirm_error.setObjectName("error_confirm")
+        self.password_row = with_error(self.password, self.password_error)
+        self.confirm_row = with_error(self.confirm, self.confirm_error)
+
+    def add_to(self, form) -> None:
+        form.addRow("密码", self.password_row)
+        form.addRow("再次输入密码", self.confirm_row)
+
+    def check(self, username: str) -> bool:
+        """Show what is wrong under the field it concerns; True when the pair may be saved."""
+        weak = roles.password_problem(self.password.text(), username.strip())
+        different = "两次输入的密码不一致" if not weak and self.password.text() != self.confirm.text() else None
+        for label, text in ((self.password_error, weak), (self.confirm_error, different)):
+            label.setText(text or "")
+            label.setVisible(bool(text))
+        if weak or different:
+            (self.password if weak else self.confirm).setFocus()
+        return not (weak or different)
 
 
 def busy_bar() -> QProgressBar:

@@ -63,6 +63,69 @@ def test_showing_whole_id_numbers_in_the_ledger_is_a_checkbox(qtbot, session):
     assert settings.get(session.db, "ledger_whole_id_numbers") == 0
 
 
+# --- passwords ------------------------------------------------------------------------------------
+
+def _between(label, above, below, top) -> bool:
+    """``label`` lies under ``above`` and over ``below`` (when given)."""
+    r = rect(label, top)
+    return rect(above, top).bottom() < r.top() and (below is None or r.bottom() < rect(below, top).top())
+
+
+def test_the_first_start_wizard_says_each_password_problem_under_its_field(qtbot, fresh_db):
+    from clinic_app.ui.wizard import FirstStartWizard
+
+    wizard = FirstStartWizard(fresh_db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    page = wizard.admin_page
+    page.display_name.setText("王院长")
+    page.password.setText("abc1")
+    page.confirm.setText("abc1")
+    assert not page.validatePage()
+    assert page.password_error.text() == "密码至少8位" and page.password_error.isVisible()
+    assert page.confirm_error.isHidden() and page.message.text() == ""
+    assert _between(page.password_error, page.password, page.confirm, wizard)
+    assert overlapping(page.password_error, wizard) == []
+
+    page.password.setText("Yuanzhang2026")
+    page.confirm.setText("Yuanzhang2026x")
+    assert not page.validatePage()
+    assert page.password_error.isHidden()
+    assert page.confirm_error.text() == "两次输入的密码不一致" and page.confirm_error.isVisible()
+    assert _between(page.confirm_error, page.confirm, None, wizard)
+
+    page.display_name.setText("")
+    page.confirm.setText("Yuanzhang2026")
+    assert not page.validatePage()
+    assert page.display_name_error.text() == "请填写姓名"
+    assert _between(page.display_name_error, page.display_name, page.password, wizard)
+    page.display_name.setText("王院长")
+    assert page.validatePage()
+    assert page.display_name_error.isHidden() and page.confirm_error.isHidden()
+    assert wizard.button(QWizard.FinishButton).text() == "完成"
+
+
+def test_a_new_user_s_weak_password_is_said_under_the_password(qtbot):
+    from clinic_app.ui.accounts_dialog import UserEditor
+
+    editor = UserEditor(username="li_jf")
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.username.setText("li_jf")
+    editor.password.setText("li_jf2026x")
+    editor.confirm.setText("li_jf2026x")
+    editor.accept()
+    assert editor.result() != editor.DialogCode.Accepted
+    assert editor.password_error.text() == "密码不能包含用户名"
+    assert _between(editor.password_error, editor.password, editor.confirm, editor)
+    editor.password.setText("Jingfang2026x")
+    editor.confirm.setText("Jingfang2026x")
+    editor.accept()
+    assert editor.result() == editor.DialogCode.Accepted
+
+
 # --- the 民政救助 message and fields that do not jump ------------------------------------------------
 
 def _positions(dialog, widgets) -> list[QRect]:
