@@ -194,3 +194,42 @@ def test_a_refusal_at_a_field_moves_nothing_under_it(qtbot):
     assert (rect(dialog.reason, dialog), rect(buttons, dialog), dialog.size()) == before
 
 
+# --- the patient form's two questions about money ---------------------------------------------------
+
+def test_the_form_says_which_question_the_eligibility_check_uses(qtbot, session, no_dialogs):
+    from clinic_app.ui.patients import PatientForm
+
+    form = PatientForm(session)
+    qtbot.addWidget(form)
+    form.show()
+    poverty, subsidies = form._cells["poverty_statuses"].hint, form._cells["subsidies"].hint
+    assert poverty.isVisibleTo(form) and "资格审核按此项判断“贫困”条件" in poverty.text()
+    assert subsidies.isVisibleTo(form) and "不用于资格审核" in subsidies.text() and "贫困情况" in subsidies.text()
+    assert not form._cells["name"].hint.isVisibleTo(form)           # other fields have no line
+    assert rect(form.field_widget("poverty_statuses"), form).bottom() < rect(poverty, form).top()
+
+
+@pytest.mark.parametrize("poverty, subsidies, counts", [
+    (["低保户"], [], True),
+    ([], ["属于低保、五保等医疗救助对象", "建卡贫困户"], False),   # the hint is true: subsidies do not count
+])
+def test_only_the_poverty_question_counts_for_eligibility(poverty, subsidies, counts):
+    patient = {"poverty_statuses": poverty, "subsidies": subsidies}
+    criterion = next(c for c in eligibility.assess(patient, dt.date(2026, 11, 20)).any_of if c.key == "poverty")
+    assert criterion.held is counts
+
+
+# --- the ID check digit -----------------------------------------------------------------------------
+
+def test_a_wrong_check_digit_is_refused_without_the_right_one(qtbot, session, no_dialogs):
+    from clinic_app.ui.patients import PatientForm
+
+    good = make_id("19800101", "123")
+    form = PatientForm(session)
+    qtbot.addWidget(form)
+    form.show()
+    form.set_value("id_number", wrong_check(good))
+    form.check_field("id_number")
+    assert form.error_text("id_number") == idnumber.CHECK_DIGIT_WRONG
+    assert good[-1] not in form.error_text("id_number")
+    assert isinstance(form.field_widget("id_number"), QLineEdit)
