@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QDialog, QLineEdit, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMainWindow, QMessageBox, QWidget
 
 import clinic_app.ui
 from clinic_app.storage import quarters, stock
-from clinic_app.ui import chinese, drives, file_dialogs, messages
+from clinic_app.ui import chinese, drives, file_dialogs, messages, style
 from tests.dispensing_data import build, fast_passwords, fix_today, three_months
 from tests.ledger_data import Q4, ledger_world, move_to_2027
 
@@ -124,6 +124,11 @@ def test_the_closing_question_says_yes_or_no_with_no_the_default(qtbot, session,
     assert question.defaultButton() is question.button(QMessageBox.No)
     assert question.escapeButton() is question.button(QMessageBox.No)
     assert not quarters.is_closed(session.db, Q4)
+    style.apply(QApplication.instance())
+    qtbot.addWidget(question)
+    question.show()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    question.grab().save(str(SHOTS / "message_box_close_quarter.png"))
 
     monkeypatch.setattr(messages, "run", lambda box: QMessageBox.Yes)
     assert window.close_quarter() is True
