@@ -21,7 +21,8 @@ REGISTER_EXPORT = "register_export"  # 患者登记名单 as PDF or xlsx
 PDF = "pdf"                          # 领药单, 救助卡, 协议, 申请表, 校准页
 WORK_LIST = "work_list"              # 工作清单, exported or printed
 PHOTO = "photo"                      # 患者照片
-PURPOSES = (LEDGER_EXPORT, REGISTER_IMPORT, REGISTER_EXPORT, PDF, WORK_LIST, PHOTO)
+BACKUP = "backup"                    # 备份到其他文件夹（如U盘）
+PURPOSES = (LEDGER_EXPORT, REGISTER_IMPORT, REGISTER_EXPORT, PDF, WORK_LIST, PHOTO, BACKUP)
 
 LABELS = {QFileDialog.LookIn: "查找范围：", QFileDialog.FileType: "文件类型：", QFileDialog.Reject: "取消"}
 ACCEPT = {QFileDialog.AcceptOpen: "打开", QFileDialog.AcceptSave: "保存"}

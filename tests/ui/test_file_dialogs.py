@@ -190,3 +190,29 @@ def test_the_screens_ask_for_their_own_purpose(qtbot, session, answered, tmp_pat
     assert purposes == ["file_dialog_register_import", "file_dialog_photo", "file_dialog_register_export"]
     modes = [dialog.acceptMode() for dialog, _folder in answered.shown]
     assert modes == [QFileDialog.AcceptOpen, QFileDialog.AcceptOpen, QFileDialog.AcceptSave]
+
+
+def test_a_backup_to_another_folder_goes_where_the_last_one_went(qtbot, session, answered, tmp_path, monkeypatch):
+    from clinic_app.storage import audit
+    from clinic_app.ui import messages
+    from clinic_app.ui.main_window import MainWindow
+
+    shown = []
+    monkeypatch.setattr(messages, "run", lambda box: shown.append(box.text()) or 0)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    assert window.backup_elsewhere_action.text() == "备份到其他文件夹（如U盘）…"
+    assert window.backup_elsewhere_action.isEnabled()
+    stick = tmp_path / "U盘备份"
+    stick.mkdir()
+    (stick / "clinic-20200101-000000.db").write_bytes(b"an old copy")   # never pruned here
+    answered.pick = stick
+    made = window.backup_to_folder()
+    assert made is not None and made.parent == stick and made.is_file()
+    assert (stick / "clinic-20200101-000000.db").is_file()
+    assert shown == [f"已备份到：\n{made}"]
+    assert "手动备份到" in audit.recent(session.db, 1)[0]["summary"]
+    answered.pick = None
+    assert window.backup_to_folder() is None                     # cancelled: nothing written
+    assert answered.shown[-1][1] == str(stick)                   # and it opened at the stick
+    assert answered.shown[-1][0].objectName() == "file_dialog_backup"
