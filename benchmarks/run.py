@@ -13,7 +13,6 @@ import os
 import queue
 import random
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -55,8 +54,10 @@ def build_database(path: Path, patients: int, seed: int, months: int = 12) -> fl
 def make_queries(path: Path, count: int, seed: int) -> list[str]:
     """What staff type: pinyin initials (2–3 letters), name fragments (1–2 characters) and ID
     fragments (4–6 digits), each taken from a real stored patient, in equal shares."""
+    from clinic_app.storage.db import open_file
+
     rng = random.Random(seed)
-    conn = sqlite3.connect(str(path))
+    conn = open_file(path)
     rows = conn.execute("SELECT name, id_number, search_initials FROM patients").fetchall()
     conn.close()
     makers = (_initials_query, _name_query, _id_query)
@@ -106,7 +107,9 @@ def storage_search_ms(path: Path, queries: list[str]) -> float:
 
 
 def baseline_search_ms(path: Path, queries: list[str]) -> float:
-    conn = sqlite3.connect(str(path))
+    from clinic_app.storage.db import open_file
+
+    conn = open_file(path)  # the same file, with its key: a bare connection, no sqlite-utils
     try:
         return median_ms(lambda q: conn.execute(BASELINE_SQL, [f"%{q}%"] * 3).fetchall(), queries)
     finally:

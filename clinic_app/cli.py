@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__, cli_keys, paths
 from .cli_auth import LOGIN_COMMANDS, add_login, logged_in, needs_login, require_existing_db, writing
 
 
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(demo, required=True)
     demo.add_argument("--patients", type=int, default=200)
     demo.add_argument("--seed", type=int, default=20190318)
-    demo.add_argument("--months", type=int, default=6, help="领药记录的月数（默认6个月）")
+    demo.add_argument("--months", type=int, default=12, help="领药记录的月数（默认12个月）")
 
     audit = sub.add_parser("audit", help="审计记录")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE")
     restore.add_argument("--accept-broken-chain", action="store_true",
                          help="备份的审计记录未通过校验时仍恢复（仅管理员；此确认记入审计）")
+    restore.add_argument("--recovery-key", action="store_true",
+                         help="备份来自另一台电脑：先询问那台电脑的恢复密钥（从终端，或标准输入的第一行）；"
+                              "恢复后的数据库改用本机密钥加密")
     add_login(restore)
 
     shots = sub.add_parser("screenshots", help="保存主要界面的截图（PNG）")
@@ -62,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import_parser(sub)
     _add_ledger_parsers(sub)
     _add_sign_agreement_parser(sub)
+    cli_keys.add_parsers(sub, _add_db)
     return parser
 
 
@@ -73,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         os.umask(0o077)  # backups, logs and printouts hold patient data: the user's own files
     args = build_parser().parse_args(argv)
     handler = COMMANDS.get(args.command or "gui")
-    return guarded(handler, args)
+    status = guarded(handler, args)
+    if args.command:  # the GUI shows a new recovery code in a dialog of its own
+        guarded(lambda _args: cli_keys.announce_new_code(), args)
+    return status
 
 
 def _gui(args) -> int:
@@ -163,35 +170,38 @@ def _restore(args) -> int:
     from .storage.lock import InstanceLock, WriteLock
 
     db_path, file = Path(args.db), Path(args.file)
+    key = cli_keys.recovered_key(args)  # asked first: the password is the next line
     with InstanceLock(db_path):
         # a bad file is refused before anything is written
-        backup.check_restorable(db_path, file, args.accept_broken_chain)
+        backup.check_restorable(db_path, file, args.accept_broken_chain, key=key)
         if db_path.exists():
-            return _restore_logged_in(args)
+            return _restore_logged_in(args, key=key)
         # Nothing to log in to yet (a new computer): the backup's own accounts decide, and a
         # refused login leaves no database behind.
         with WriteLock.of(db_path).hold(purpose="clinic-app restore"):
-            backup.restore(db_path, file, args.accept_broken_chain)
+            backup.restore(db_path, file, args.accept_broken_chain, key=key)
             try:
-                return _restore_logged_in(args, fresh=True)
+                return _restore_logged_in(args, fresh=True, key=key)
             except BaseException:
                 backup.remove_database(db_path)
                 raise
 
 
 @needs_login("backup.restore", "restore")
-def _restore_logged_in(args, db, user, fresh: bool = False) -> int:
+def _restore_logged_in(args, db, user, fresh: bool = False, key: bytes | None = None) -> int:
     from .storage import audit, backup
     from .storage.db import open_database
 
     db.conn.close()  # the file is about to be replaced; the write lock stays held
-    broken = backup.chain_problem(Path(args.file)) if args.accept_broken_chain else None
-    kept = None if fresh else backup.restore(Path(args.db), Path(args.file), args.accept_broken_chain)
+    broken = backup.chain_problem(Path(args.file), key=key) if args.accept_broken_chain else None
+    kept = None if fresh else backup.restore(Path(args.db), Path(args.file), args.accept_broken_chain,
+                                             key=key)
     restored = open_database(args.db)
     try:
         audit.record(restored, audit.RESTORE, "database", None,
                      f"从备份 {Path(args.file).name} 恢复" + (f"；原数据库保存为 {kept.name}" if kept else "")
-                     + (f"；管理员确认使用审计记录未通过校验的备份（{broken}）" if broken else ""),
+                     + (f"；管理员确认使用审计记录未通过校验的备份（{broken}）" if broken else "")
+                     + ("；备份来自另一台电脑（用其恢复密钥打开），已改用本机密钥加密" if key else ""),
                      detail={"broken_chain": broken} if broken else None, user=user)
     finally:
         restored.conn.close()
@@ -211,7 +221,7 @@ def _screenshots(args) -> int:
 
 
 COMMANDS = {"gui": _gui, "demo": _demo, "audit": _audit, "verify": _audit, "backup": _backup, "restore": _restore,
-            "screenshots": _screenshots}
+            "screenshots": _screenshots, "recover-key": cli_keys.recover_key}
 
 
 # --- print: the application form, the agreement, the patient register ----------------------

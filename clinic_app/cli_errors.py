@@ -1,7 +1,7 @@
 """One error root at the command line: whatever goes wrong, the user reads one Chinese line.
 
 ``guarded`` runs a command. A ``ClinicError`` (every refusal the program makes) prints its
-message; an ``sqlite3.Error`` or ``OSError`` (a full disk, a locked or damaged file, a file that
+message; a database error (``storage.driver.Error``) or ``OSError`` (a full disk, a locked or damaged file, a file that
 is not a database, a missing file, a folder without write permission) is translated here; any
 other exception is a bug, so the user reads "程序内部错误" and the traceback goes to the log only.
 No traceback ever reaches the terminal: staff cannot act on one, and it may show patient data.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import errno
 import logging
-import sqlite3
+from .storage import driver
 import sys
 import traceback
 from pathlib import Path
@@ -39,7 +39,7 @@ def guarded(handler, args) -> int:
     except ClinicError as exc:
         _say(exc.message)
         return getattr(exc, "exit_code", 1)
-    except sqlite3.Error as exc:
+    except driver.Error as exc:
         _say(sqlite_message(exc, getattr(args, "db", None)))
         _log_quietly("SQLite error in %s", args, exc)
         return 1
@@ -64,7 +64,7 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def sqlite_message(exc: sqlite3.Error, db_path=None) -> str:
+def sqlite_message(exc: driver.Error, db_path=None) -> str:
     text = str(exc).lower()
     name = f"：{db_path}" if db_path else ""
     if "not a database" in text or "file is encrypted" in text:

@@ -11,7 +11,7 @@ import pytest
 from clinic_app import paths
 from clinic_app.cli import main
 from clinic_app.storage import audit
-from clinic_app.storage.db import open_database
+from clinic_app.storage.db import open_database, open_file
 
 from .cli_login import add_clerk, login
 from .tamper import drop_all_triggers
@@ -29,14 +29,14 @@ def audited_db(fresh_db, db_path):
 
 
 def _tamper(db_path, sql, args=()):
-    with closing(sqlite3.connect(str(db_path))) as conn:
+    with closing(open_file(db_path)) as conn:
         drop_all_triggers(conn)
         conn.execute(sql, args)
         conn.commit()
 
 
 def _notes(db_path):
-    with closing(sqlite3.connect(str(db_path))) as conn:
+    with closing(open_file(db_path)) as conn:
         return [r[0] for r in conn.execute("SELECT note FROM households ORDER BY id")]
 
 
@@ -177,7 +177,7 @@ def test_restore_is_refused_while_the_program_holds_the_database(audited_db, sav
 
 
 def _tamper_audit(path):
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"):
             conn.execute(f'DROP TRIGGER "{name}"')
         conn.execute("UPDATE audit_log SET summary = '改过' WHERE id = 1")

@@ -18,6 +18,7 @@ from clinic_app.storage import backup
 from clinic_app.storage.db import connect, open_database
 
 from .cli_login import add_clerk
+from .keys import data_home_with_key
 
 ROUNDS = 3000  # at most: the writers stop once the test says so, after the restore
 PAIR = ("a", "b")  # each transaction writes two rows: a half-written one would show up unpaired
@@ -45,7 +46,7 @@ WRITER = textwrap.dedent('''
 def _env(tmp_path: Path) -> dict:
     root = str(Path(__file__).resolve().parent.parent)
     return {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": root,
-            "XDG_DATA_HOME": str(tmp_path / "xdg")}
+            "XDG_DATA_HOME": str(data_home_with_key(tmp_path / "xdg"))}
 
 
 def _tags(path: Path) -> dict[str, set[str]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -15,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from clinic_app.storage.db import open_database
+from clinic_app.storage.db import open_database, open_file
 
 from .cli_login import add_clerk
 from .exchange.register_files import ZHANG, write_xlsx
+from .keys import data_home_with_key
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -80,7 +80,7 @@ def random_bytes(folder: Path) -> Path:
 
 def other_programs_database(folder: Path) -> Path:
     path = folder / "other.db"
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)")
         conn.execute("INSERT INTO orders (item) VALUES ('pens')")
         conn.commit()
@@ -119,7 +119,8 @@ def _files(*folders: Path) -> dict:
 
 
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "XDG_DATA_HOME": str(tmp_path / "xdg"),
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8",
+           "XDG_DATA_HOME": str(data_home_with_key(tmp_path / "xdg")),
            "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     return subprocess.run([sys.executable, "-m", "clinic_app", *args], capture_output=True, text=True,
                           encoding="utf-8", env=env, timeout=300, stdin=subprocess.DEVNULL)
@@ -190,7 +191,7 @@ def test_an_unexpected_error_shows_one_chinese_line_and_logs_the_traceback(setup
     """A bug is a bug: the user reads one line, the log gets the traceback."""
     from clinic_app import cli
 
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home_with_key(tmp_path / "xdg")))
     monkeypatch.setitem(cli.COMMANDS, "audit", lambda args: {}["no such key"])
     db, _, _ = setup
     assert cli.main(["audit", "verify", "--db", str(db)]) == 1

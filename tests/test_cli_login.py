@@ -141,7 +141,9 @@ LABELS = sorted(cli.LOGIN_COMMANDS)
 
 def test_every_command_is_either_logged_in_or_known_to_need_no_login():
     """A new sub-command cannot slip in without deciding: it logs in, or is listed here."""
-    needs_none = {"demo", "audit", "verify", "screenshots", "print calibration"}
+    # recover-key: the recovery code is the authority (whoever holds it can read every record);
+    # it changes only this PC's key store, after checking the code opens the database, and audits
+    needs_none = {"demo", "audit", "verify", "screenshots", "print calibration", "recover-key"}
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     commands = set(sub.choices) - {"print"} | {f"print {d}" for d in cli.PRINTABLE}
     assert commands == set(cli.LOGIN_COMMANDS) | needs_none

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .. import __version__
+from .. import __version__, temp_files
 from ..domain.ledger import Ledger
 from ..storage.errors import StorageError
 from .ledger_csv import CSV_RISKY, csv_bytes, csv_rows, totals_cells
@@ -148,10 +148,21 @@ def _remove_quietly(path: Path | None) -> None:
 
 
 def _write_atomically(out_dir: Path, target: Path, files: dict[str, bytes], step: Progress) -> None:
-    tmp = old = None
-    placed = False
+    """The temporary folder is remembered (``temp_files``) while it exists: killed half-way, the
+    program removes it at its next start."""
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=out_dir))
+    except OSError as exc:
+        raise _export_error(exc, out_dir) from exc
+    with temp_files.tracked(tmp):
+        _write_and_place(out_dir, target, files, step, tmp)
+
+
+def _write_and_place(out_dir: Path, target: Path, files: dict[str, bytes], step: Progress,
+                     tmp: Path | None) -> None:
+    old = None
+    placed = False
+    try:
         for name, data in files.items():
             _write_file(tmp / name, data)
         _fsync_dir(tmp)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from .register_id_damage import DAMAGED_ID, EXCEL_SIGNIFICANT_DIGITS, display_text
 from .register_reading import CSV_SUFFIXES, HEADER_SCAN_ROWS, OLD_FORMATS, XLSX_SUFFIXES, column_letter
-from .register_report import REPORT_SUFFIX, report_path_for, report_status, write_report
+from .register_report import REPORT_SUFFIX, StagedReport, report_path_for, report_status, write_report
 from .register_results import (DUPLICATE, ERROR, HINT, IMPORTED_LABEL, OK, REPORT_COLUMNS, STATUS_LABELS,
                                ImportFailed, ImportResult, ParsedRegister, RegisterFileError, RowResult)
 from .register_rows import derive_town, mark_registered, read_register
@@ -34,7 +34,7 @@ __all__ = ["CSV_SUFFIXES", "DAMAGED_ID", "DUPLICATE", "ERROR", "EXCEL_SIGNIFICAN
            "REPORT_SUFFIX", "STATUS_LABELS", "XLSX_SUFFIXES", "ImportFailed", "ImportResult", "ParsedRegister",
            "RegisterFileError", "RowResult", "column_letter", "derive_town", "display_text",
            "mark_registered", "patient_values", "read_register", "report_path_for", "report_status",
-           "write_report"]
+           "write_report", "StagedReport"]
 
 IMPORT_ASSESSOR = "导入"
 

@@ -51,9 +51,52 @@ def _report_table(parsed: ParsedRegister, imported: bool) -> tuple[list[str], li
     return headers, body, id_positions
 
 
-def write_report(parsed: ParsedRegister, out_dir: Path, imported: bool) -> Path:
+class StagedReport:
+    """A report written under a hidden temporary name while the import's transaction is still
+    open: ``publish`` renames it into place after the commit, ``discard`` removes it when the
+    import fails. A report therefore never says 已导入 of rows that are not in the database, and
+    nothing about the report can fail once the rows are in. Until then the temporary file is
+    remembered (``temp_files``), so a program killed in between leaves no debris."""
+
+    def __init__(self, parsed: ParsedRegister, out_dir: Path, imported: bool):
+        from contextlib import ExitStack
+
+        from .. import temp_files
+
+        final = write_report(parsed, out_dir, imported, dry=True)
+        self.final = final
+        self.tmp = final.with_name(f".{final.name}.tmp")
+        self._stack = ExitStack()
+        self._stack.enter_context(temp_files.tracked(self.tmp))
+        try:
+            write_report(parsed, out_dir, imported, into=self.tmp)
+        except BaseException:
+            self.discard()
+            raise
+
+    def publish(self) -> Path:
+        import os
+
+        try:
+            target = paths.unused_path(self.final.parent, self.final.stem, self.final.suffix)
+            os.replace(self.tmp, target)
+        finally:
+            self._stack.close()
+        return target
+
+    def discard(self) -> None:
+        try:
+            self.tmp.unlink(missing_ok=True)
+        finally:
+            self._stack.close()
+
+
+def write_report(parsed: ParsedRegister, out_dir: Path, imported: bool, *, into: Path | None = None,
+                 dry: bool = False) -> Path:
     """The register as read, one row per checked row, plus 原行号, 状态 and 说明 — so staff can fix
-    the rows in error right in the report and import it again. xlsx; CSV if xlsx cannot be made."""
+    the rows in error right in the report and import it again. xlsx; CSV if xlsx cannot be made.
+
+    ``into`` writes it under that (temporary) name instead; ``dry`` only says where it would go."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     headers, body, id_positions = _report_table(parsed, imported)
@@ -63,8 +106,10 @@ def write_report(parsed: ParsedRegister, out_dir: Path, imported: bool) -> Path:
     try:
         import openpyxl  # noqa: F401
     except ImportError:  # pragma: no cover - openpyxl ships with the program
-        return _write_csv_report(report_path_for(source, out_dir, ".csv"), title, headers, body)
-    return _write_xlsx_report(report_path_for(source, out_dir), title, headers, body, id_positions)
+        path = report_path_for(source, out_dir, ".csv")
+        return path if dry else _write_csv_report(into or path, title, headers, body)
+    path = report_path_for(source, out_dir)
+    return path if dry else _write_xlsx_report(into or path, title, headers, body, id_positions)
 
 
 _FILLS = {STATUS_LABELS[OK]: "E3F4E6", IMPORTED_LABEL: "C8EBCD", STATUS_LABELS[ERROR]: "FBE0E0",

@@ -50,3 +50,15 @@ def change_own_password(db, user, old_password: str, new_password: str) -> None:
     if not accounts.check_password(db, actor["id"], old_password):
         raise RefusedError("原密码错误", field="old_password")
     accounts.set_password(db, actor["id"], new_password, by=actor)
+
+
+def switch_user(db, previous: dict, username: str, password: str) -> dict:
+    """切换用户 on the lock screen: the next shift logs in as himself, without the last user's
+    password. The login is checked and counted like any login (lockout, a failure audited); the
+    hand-over is audited as a switch naming both. Returns the new user; ``AuthError`` (Chinese)
+    when refused, and nothing changes."""
+    user = accounts.authenticate(db, username, password)
+    audit.record(db, audit.SWITCH_USER, "user", user["id"],
+                 f"{previous['username']} 锁屏后切换为 {user['username']}",
+                 detail={"from": previous["username"], "to": user["username"]}, user=user)
+    return user

@@ -46,26 +46,44 @@ def import_register(db, actor, path, dry_run: bool = False, report_dir=None,
     today = today or dt.date.today()
     parsed = check_register(db, path, today=today)
     good = [r for r in parsed.rows if r.status == ri.OK]
-    imported = 0
-    if not dry_run and good:
-        try:
-            with db.atomic():
-                _write_rows(db, good, actor, today, path)
-        except Exception as exc:
-            failed_row = _failed_row(good)
-            for result in good:
-                result.values.pop("patient_id", None)
-            reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            raise ri.ImportFailed(f"导入失败，没有写入任何患者（第 {failed_row} 行出错）：{reason}") from exc
-        imported = len(good)
-    result = ri.ImportResult(rows=parsed.rows, imported=imported, report_path=None, parsed=parsed,
+    out_dir = Path(report_dir) if report_dir else path.parent
+    result = ri.ImportResult(rows=parsed.rows, imported=0, report_path=None, parsed=parsed,
                              dry_run=dry_run)
+    if dry_run or not good:
+        try:
+            result.report_path = ri.write_report(parsed, out_dir, imported=not dry_run)
+        except OSError as exc:
+            result.report_error = _report_error(out_dir, exc)
+        return result
+    staged = None
     try:
-        result.report_path = ri.write_report(parsed, Path(report_dir) if report_dir else path.parent,
-                                             imported=not dry_run)
-    except OSError as exc:
-        result.report_error = f"导入报告无法保存到 {report_dir or path.parent}：{exc.strerror or exc}"
+        with db.atomic():
+            _write_rows(db, good, actor, today, path)
+            # The report is written before the commit, or not at all (report_error says why):
+            # once the rows are in, nothing about the report can fail any more.
+            try:
+                staged = ri.StagedReport(parsed, out_dir, imported=True)
+            except OSError as exc:
+                result.report_error = _report_error(out_dir, exc)
+    except Exception as exc:
+        if staged is not None:
+            staged.discard()
+        failed_row = _failed_row(good)
+        for row in good:
+            row.values.pop("patient_id", None)
+        reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        raise ri.ImportFailed(f"导入失败，没有写入任何患者（第 {failed_row} 行出错）：{reason}") from exc
+    result.imported = len(good)
+    if staged is not None:
+        try:
+            result.report_path = staged.publish()
+        except OSError as exc:
+            result.report_error = _report_error(out_dir, exc)
     return result
+
+
+def _report_error(out_dir: Path, exc: OSError) -> str:
+    return f"导入报告无法保存到 {out_dir}：{exc.strerror or exc}"
 
 
 def _failed_row(good: list[ri.RowResult]) -> int:

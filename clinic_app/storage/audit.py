@@ -7,7 +7,7 @@ dropped first.
 from __future__ import annotations
 
 import json
-import sqlite3
+from . import driver
 from dataclasses import dataclass
 
 from ..domain.audit_chain import GENESIS, row_hash
@@ -19,7 +19,7 @@ def cutover(db) -> int | None:
     """The first audit row hashed with the key, or ``None`` before the seals migration."""
     try:
         row = db.execute("SELECT audit_cutover FROM seal_head WHERE id = 1").fetchone()
-    except sqlite3.OperationalError:
+    except driver.OperationalError:
         return None
     return row[0] if row else None
 
@@ -33,13 +33,16 @@ VIEW, CREATE, UPDATE, PRINT, EXPORT = "view", "create", "update", "print", "expo
 REVEAL, LOGIN, LOGIN_FAILED, LOGOUT, LOCK, UNLOCK = (
     "reveal", "login", "login_failed", "logout", "lock", "unlock")
 BACKUP, RESTORE = "backup", "restore"
+SWITCH_USER = "switch_user"  # the next shift logs in on the lock screen
 DENIED = "denied"  # an attempt the acting user's role does not allow
 KEYED = "keyed"  # the cut-over row: from here on the chain's hashes are HMACs
+ENCRYPTED, KEY_RECOVERED = "encrypted", "key_recovered"
 
 ACTION_LABELS = {
     VIEW: "查看", CREATE: "新建", UPDATE: "修改", PRINT: "打印", EXPORT: "导出", REVEAL: "显示完整身份证号",
-    LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", LOCK: "锁屏", UNLOCK: "解锁",
+    LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", LOCK: "锁屏", UNLOCK: "解锁", SWITCH_USER: "切换用户",
     BACKUP: "备份", RESTORE: "恢复", DENIED: "无权操作（已拒绝）", KEYED: "启用密钥校验",
+    ENCRYPTED: "数据库加密", KEY_RECOVERED: "恢复数据库密钥",
 }
 
 
@@ -76,14 +79,22 @@ class VerifyResult:
     reason: str = ""
 
 
-def verify(db) -> VerifyResult:
+def verify(db, after: tuple[int, str] | None = None) -> VerifyResult:
     """Rows before the cut-over are checked against plain SHA-256, rows from it on against the
-    HMAC — so recomputing the hashes without the key is found at the first keyed row."""
+    HMAC — so recomputing the hashes without the key is found at the first keyed row.
+
+    ``after`` = (row, its hash) of an earlier check that passed: only the rows since are checked
+    (the start-up check), provided that row still carries that hash; otherwise all of them."""
     prev = GENESIS
     expected_id = 1
     checked = 0
+    if after is not None:
+        row_id, row_hash_then = after
+        still = db.execute("SELECT hash FROM audit_log WHERE id = ?", [row_id]).fetchone()
+        if row_id > 0 and still is not None and still[0] == row_hash_then:
+            prev, expected_id, checked = row_hash_then, row_id + 1, row_id
     first_keyed = cutover(db)
-    for row in db.query("SELECT * FROM audit_log ORDER BY id"):
+    for row in db.query("SELECT * FROM audit_log WHERE id >= ? ORDER BY id", [expected_id]):
         if row["id"] != expected_id:
             return VerifyResult(False, checked, expected_id, f"第 {expected_id} 行缺失（已被删除）")
         if row["prev_hash"] != prev:

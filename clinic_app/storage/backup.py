@@ -1,7 +1,9 @@
 """Backups of the one database file, and restoring from them.
 
 Copies go through SQLite's online backup API, so a backup taken while the program is writing is
-still a consistent database, and the WAL's recent changes are included. Every file is first
+still a consistent database, and the WAL's recent changes are included. Backups are encrypted
+with the installation's key like the database (``cipher_key``); a plain backup of an earlier
+version can still be restored, and comes back encrypted. Every file is first
 written under a temporary name in its final folder and renamed only once it has passed
 ``PRAGMA integrity_check``: a full disk or a pulled USB stick leaves no half-written backup, and
 a bad backup file never replaces a good database.
@@ -12,13 +14,13 @@ import datetime as dt
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 from contextlib import closing, contextmanager
 from pathlib import Path
 
 from .. import paths
 from ..domain.errors import ClinicError
+from . import driver, encryption
 from .db import file_database, open_file, scratch_database
 from .lock import WriteLock
 
@@ -60,8 +62,10 @@ def backup_to(db_path: Path, out_dir: Path, *, now: dt.datetime | None = None, t
                 raise BackupError(f"备份未通过完整性检查，原数据库可能已损坏：{problem}")
             _fsync(tmp)
             os.replace(tmp, target)
-        except sqlite3.DatabaseError as exc:
+        except driver.DatabaseError as exc:
             raise BackupError(f"备份失败：{_sqlite_reason(exc)}") from exc
+        except encryption.NotOurDatabase as exc:
+            raise BackupError(f"备份失败：{exc.message}") from exc
         except OSError as exc:
             raise BackupError(f"备份失败，无法写入 {out_dir}：{_os_reason(exc)}") from exc
     return target
@@ -129,15 +133,18 @@ def _free_name(out_dir: Path, when: dt.datetime, tag: str = "") -> Path:
 
 # --- restoring --------------------------------------------------------------------------------
 
-def restore(db_path: Path, backup_file: Path, accept_broken_chain: bool = False) -> Path | None:
+def restore(db_path: Path, backup_file: Path, accept_broken_chain: bool = False,
+            key: bytes | None = None) -> Path | None:
     """Replace the database with a checked backup; return where the previous database was kept.
 
     The program must have closed the database first. Nothing is changed unless the backup passes
     every check, and the previous database is always kept (``None`` only when there was none).
     A backup from an older version is accepted: ``open_database`` migrates it on next start.
+    ``key`` opens a backup encrypted on another PC (from its recovery code); what is installed is
+    encrypted with this PC's key.
     """
     db_path, backup_file = Path(db_path), Path(backup_file)
-    _refuse_unusable_source(db_path, backup_file)
+    _refuse_unusable_source(db_path, backup_file, key)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # Held across the safety copy and the swap: a write by another process lands either before
     # (and is in the safety copy) or after (in the restored file), never in between.
@@ -145,7 +152,7 @@ def restore(db_path: Path, backup_file: Path, accept_broken_chain: bool = False)
         tmp = _temp_file(db_path.parent)
         with _removed_on_failure(tmp):
             try:
-                _copy_checked_backup(backup_file, tmp, accept_broken_chain)
+                _copy_checked_backup(backup_file, tmp, accept_broken_chain, key)
                 kept = _keep_current(db_path) if db_path.exists() else None
                 if db_path.exists() and _copied_in_place(tmp, db_path):
                     _remove_quietly(tmp)
@@ -168,27 +175,34 @@ def _copied_in_place(checked: Path, db_path: Path) -> bool:
     try:
         with closing(open_file(checked, read_only=True)) as src, closing(open_file(db_path)) as dst:
             src.backup(dst)
-    except sqlite3.DatabaseError:
+    except (driver.DatabaseError, encryption.NotOurDatabase, MemoryError):
+        # SQLCipher reports a page that fails its check while being overwritten as out of memory
         return False
     return True
 
 
-def check_restorable(db_path: Path, backup_file: Path, accept_broken_chain: bool = False) -> None:
+def check_restorable(db_path: Path, backup_file: Path, accept_broken_chain: bool = False,
+                     key: bytes | None = None) -> None:
     """Every check ``restore`` makes, without touching the database: a copy of the backup is
     made beside it, checked and removed. Raises ``BackupError`` with the reason."""
     db_path, backup_file = Path(db_path), Path(backup_file)
-    _refuse_unusable_source(db_path, backup_file)
+    _refuse_unusable_source(db_path, backup_file, key)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temp_file(db_path.parent)
     try:
-        _copy_checked_backup(backup_file, tmp, accept_broken_chain)
+        _copy_checked_backup(backup_file, tmp, accept_broken_chain, key)
     except OSError as exc:
         raise BackupError(f"无法检查备份文件：{_os_reason(exc)}") from exc
     finally:
         _remove_quietly(tmp)
 
 
-def _refuse_unusable_source(db_path: Path, backup_file: Path) -> None:
+class ForeignKeyBackup(BackupError):
+    """A backup that this PC's key does not open: another PC's (restore it with that PC's
+    recovery code), or not a backup at all."""
+
+
+def _refuse_unusable_source(db_path: Path, backup_file: Path, key: bytes | None = None) -> None:
     if not backup_file.is_file():
         raise BackupError(f"找不到备份文件：{backup_file}")
     if db_path.exists() and backup_file.resolve() == db_path.resolve():
@@ -198,16 +212,29 @@ def _refuse_unusable_source(db_path: Path, backup_file: Path) -> None:
             head = f.read(len(SQLITE_MAGIC))
     except OSError as exc:
         raise BackupError(f"无法读取备份文件 {backup_file}：{_os_reason(exc)}") from exc
-    if head != SQLITE_MAGIC:
-        raise BackupError(f"所选文件不是 SQLite 数据库，不能用来恢复：{backup_file.name}")
+    if head == SQLITE_MAGIC:
+        return  # a plain backup of an earlier version
+    try:
+        with closing(open_file(backup_file, read_only=True, key=key)):
+            pass
+    except encryption.NotOurDatabase:
+        if key is not None:
+            raise ForeignKeyBackup(f"恢复密钥与所选备份不符，无法打开：{backup_file.name}") from None
+        raise ForeignKeyBackup(
+            f"所选文件不是本机可以打开的数据库备份，不能用来恢复：{backup_file.name}。"
+            f"如果它是另一台电脑上的备份，须输入那台电脑的恢复密钥"
+            f"（命令行 clinic-app restore --recovery-key）") from None
+    except driver.DatabaseError as exc:
+        raise BackupError(f"备份文件已损坏，不能用来恢复（{backup_file.name}）：{_sqlite_reason(exc)}") from exc
 
 
-def _copy_checked_backup(backup_file: Path, tmp: Path, accept_broken_chain: bool = False) -> None:
+def _copy_checked_backup(backup_file: Path, tmp: Path, accept_broken_chain: bool = False,
+                         key: bytes | None = None) -> None:
     """Copy first, then check the copy: what is checked is exactly what gets installed."""
     name = backup_file.name
     try:
-        _copy_database(backup_file, tmp, read_only=True)
-    except sqlite3.DatabaseError as exc:
+        _copy_database(backup_file, tmp, read_only=True, key=key)
+    except driver.DatabaseError as exc:
         if _is_damage(exc):
             raise BackupError(f"备份文件已损坏，不能用来恢复（{name}）：{_sqlite_reason(exc)}") from exc
         raise BackupError(f"恢复失败：{_sqlite_reason(exc)}") from exc
@@ -216,7 +243,7 @@ def _copy_checked_backup(backup_file: Path, tmp: Path, accept_broken_chain: bool
         raise BackupError(f"备份文件已损坏，未通过完整性检查（{name}）：{problem}")
     try:
         problem = _schema_problem(tmp)
-    except sqlite3.DatabaseError as exc:
+    except driver.DatabaseError as exc:
         problem = _sqlite_reason(exc)
     if problem:
         raise BackupError(f"所选文件不是本程序的备份（{name}）：{problem}")
@@ -227,11 +254,11 @@ def _copy_checked_backup(backup_file: Path, tmp: Path, accept_broken_chain: bool
                               "如确需使用，须由管理员确认（命令行 restore --accept-broken-chain），此操作将记入审计")
 
 
-def chain_problem(path: Path) -> str | None:
+def chain_problem(path: Path, key: bytes | None = None) -> str | None:
     """Why the audit chain of the database file at ``path`` does not verify, or ``None``."""
     from . import audit
 
-    db = file_database(path, read_only=True)
+    db = file_database(path, read_only=True, key=key)
     try:
         if not db["audit_log"].exists():
             return None  # from a version before the audit trail: nothing to verify yet
@@ -290,15 +317,40 @@ def _remove_side_files(db_path: Path) -> None:
 
 # --- shared helpers ---------------------------------------------------------------------------
 
-def _copy_database(source: Path, dest: Path, read_only: bool = False) -> None:
-    """Online-backup ``source`` into ``dest`` and make ``dest`` a single self-contained file.
+def _copy_database(source: Path, dest: Path, read_only: bool = False,
+                   key: bytes | None = None) -> None:
+    """Online-backup ``source`` into ``dest`` (an empty file: encrypted with this PC's key) and
+    make ``dest`` a single self-contained file.
 
     ``read_only`` is for files the user picked: they may sit on a write-protected stick, and
-    must not be changed by being restored from.
+    must not be changed by being restored from. SQLite's backup API cannot copy a plain file
+    into an encrypted one, so a plain backup of an earlier version is exported instead.
     """
-    with closing(open_file(source, read_only=read_only)) as src, closing(open_file(dest)) as dst:
+    if driver.is_plain(source) and not encryption.plain_mode():
+        encryption.export_plain(source, dest, read_only=read_only)
+        return
+    if not read_only and key is None and not encryption.plain_mode():
+        _copy_encrypted_pages(source, dest)
+        return
+    with closing(open_file(source, read_only=read_only, key=key)) as src, \
+            closing(open_file(dest)) as dst:
         src.backup(dst)
         # The copy inherits WAL mode from the header; a backup must not need a -wal beside it.
+        dst.execute("PRAGMA journal_mode = DELETE")
+
+
+def _copy_encrypted_pages(source: Path, dest: Path) -> None:
+    """Our own database, encrypted with this PC's key: its pages are copied as they are, under
+    the write lock (no transaction can be half-way through them), WAL included, and the copy
+    replays its WAL into itself. The backup API would decrypt and encrypt every page again —
+    twice the work for the same bytes (benchmarks/encryption_bench.py)."""
+    with WriteLock.of(source).hold(purpose="备份数据库"):
+        shutil.copyfile(source, dest)
+        wal = Path(f"{source}-wal")
+        if wal.exists() and wal.stat().st_size:
+            shutil.copyfile(wal, Path(f"{dest}-wal"))
+    with closing(open_file(dest)) as dst:
+        # The copy must not need a -wal beside it: this checkpoints the copied WAL into it.
         dst.execute("PRAGMA journal_mode = DELETE")
 
 
@@ -307,7 +359,7 @@ def _integrity_problem(path: Path) -> str | None:
     try:
         with closing(open_file(path)) as conn:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
-    except sqlite3.DatabaseError as exc:
+    except driver.DatabaseError as exc:
         return _sqlite_reason(exc)
     if rows == ["ok"]:
         return None
@@ -320,9 +372,12 @@ TEMP_PREFIX, TEMP_SUFFIX = ".clinic-", ".tmp"
 
 def remove_debris(db_path: Path) -> list[Path]:
     """Temporary copies a killed backup, restore or check left beside the database or among its
-    backups (each is a whole copy of the patients' data under a hidden name). Call it holding the
+    backups (each is a whole copy of the patients' data under a hidden name), and the temporary
+    files a killed export or import left elsewhere (``temp_files``). Call it holding the
     write lock, so no copy still being written is taken for debris."""
-    removed = []
+    from .. import temp_files
+
+    removed = temp_files.remove_leftovers()  # a package on a stick, a report beside its register
     for folder in (Path(db_path).resolve().parent, paths.backups_dir(db_path)):
         if not folder.is_dir():
             continue
@@ -364,12 +419,12 @@ def _remove_quietly(path: Path) -> None:
             pass
 
 
-def _is_damage(exc: sqlite3.Error) -> bool:
+def _is_damage(exc: driver.Error) -> bool:
     text = str(exc).lower()
     return any(word in text for word in ("not a database", "malformed", "corrupt"))
 
 
-def _sqlite_reason(exc: sqlite3.Error) -> str:
+def _sqlite_reason(exc: driver.Error) -> str:
     text = str(exc).lower()
     if "not a database" in text:
         return "文件不是数据库"

@@ -11,32 +11,32 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from .. import paths
 
-from . import integrity_key, reference, seals
+from . import driver, encryption, integrity_key, reference, seals
+from .encryption import NotOurDatabase, WrongKey, foreign_problem  # noqa: F401 - their home for callers
 from .errors import NotFoundError, StorageError
 from .lock import WriteLock
 from .schema import MIGRATIONS
 
 MIGRATION_SET = "clinic_app"
 BUSY_TIMEOUT_MS = 10000
+# Pages are decrypted as they enter SQLite's page cache: a cache that holds the working set of
+# a clinic's register decrypts each page once per connection, not once per query.
+CACHE_KIB = 32768
 # Statements that write when run on their own, outside a transaction.
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "VACUUM", "REINDEX")
-
-
-class NotOurDatabase(StorageError):
-    """The file is an SQLite database, but another program's: we must not add our tables to it."""
 
 
 class ClinicDatabase(sqlite_utils.Database):
     """A ``sqlite_utils.Database`` whose writes queue on the write lock and begin IMMEDIATE."""
 
     db_path: Path | None = None
+    encrypted_now = False  # this connection found the file plain and encrypted it
 
     @property
     def write_lock(self) -> WriteLock | None:
@@ -81,17 +81,25 @@ class ClinicDatabase(sqlite_utils.Database):
 
 
 def connect(path: str | Path) -> ClinicDatabase:
-    """A connection with the pragmas every part of the program relies on, without migrating."""
+    """A connection with the pragmas every part of the program relies on, without migrating.
+
+    The file is encrypted with the installation's key (``cipher_key``); a new file is created
+    encrypted, and a plain database of an earlier version is encrypted in place first
+    (``encryption.encrypt_in_place``). A plain database of another program is refused untouched.
+    """
     path = Path(path)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    was_plain = driver.is_plain(path)
+    conn = encryption.open_keyed(path, encrypt_plain=True)
     # Implicit transactions (a lone INSERT through the sqlite3 module) begin IMMEDIATE as well.
     conn.isolation_level = "IMMEDIATE"
     db = ClinicDatabase(conn)
     db.db_path = path
+    db.encrypted_now = was_plain  # open_database writes it into the audit trail
     # The seal triggers call these; the key is read (or made, 0600) when a sealed row is first
     # written, so a read-only check never creates one.
     seals.register(conn, lambda: integrity_key.of(db))
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     try:
         # Before anything that writes (switching to WAL rewrites the header): another
         # program's database is left exactly as it was.
@@ -142,6 +150,11 @@ def open_database(path: str | Path) -> ClinicDatabase:
         if pending_migrations(db) or not (db["clinics"].count and db["drugs"].count):
             with db.write_lock.hold():
                 migrate(db)
+        if db.encrypted_now:
+            from . import audit
+
+            audit.record(db, audit.ENCRYPTED, "database", None,
+                         "早期版本的未加密数据库（及其备份）已在原处加密，未加密的文件已删除")
     except BaseException:
         db.conn.close()
         raise
@@ -166,23 +179,6 @@ def check_existing(path: str | Path) -> Path:
     return path
 
 
-def foreign_problem(db: sqlite_utils.Database) -> str | None:
-    """Why this database is not ours (it has tables, but not our migrations), or ``None``.
-
-    An empty file is a new database and is ours to fill. Reading the schema of a file that is
-    no database at all raises ``sqlite3.DatabaseError``, which the caller reports.
-    """
-    tables = set(db.table_names())
-    if not tables:
-        return None
-    if "_sqlite_migrations" not in tables:
-        return "缺少本程序的数据表"
-    sets = {r[0] for r in db.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
-    if MIGRATION_SET not in sets:
-        return "缺少本程序的数据表"
-    return None
-
-
 def migrate(db: sqlite_utils.Database) -> None:
     MIGRATIONS.apply(db)
     reference.ensure_loaded(db)
@@ -198,22 +194,24 @@ def pending_migrations(db: sqlite_utils.Database) -> list[str]:
 
 # --- files that are not the live database: backups being made, checked or restored ---------------
 
-def open_file(path: str | Path, *, read_only: bool = False) -> sqlite3.Connection:
-    """A plain connection to a database *file* (a backup, a copy in the making): no pragmas, no
-    migrations, no write lock, because it is not the database the program works in.
+def open_file(path: str | Path, *, read_only: bool = False,
+              key: bytes | None = None) -> driver.Connection:
+    """A bare connection to a database *file* (a backup, a copy in the making): no pragmas, no
+    functions, no migrations, no write lock, because it is not the database the program works
+    in — what the sqlcipher shell, given the key, would see.
 
-    ``read_only`` opens it so that nothing — not even a journal — is written beside it (a backup
-    the user picked may sit on a write-protected stick).
+    It is opened with the installation's key (or ``key``, recovered from another PC); a plain
+    file (an older version's backup) is opened as it is, and left so. ``read_only`` opens it so
+    that nothing — not even a journal — is written beside it (a backup the user picked may sit
+    on a write-protected stick).
     """
-    if read_only:
-        return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
-    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    return encryption.open_keyed(Path(path), read_only=read_only, key=key)
 
 
-def file_database(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:
+def file_database(path: str | Path, *, read_only: bool = False,
+                  key: bytes | None = None) -> sqlite_utils.Database:
     """``open_file`` with sqlite-utils' API on top (to read a backup's audit chain, say)."""
-    return sqlite_utils.Database(open_file(path, read_only=read_only))
+    return sqlite_utils.Database(open_file(path, read_only=read_only, key=key))
 
 
 def scratch_database() -> sqlite_utils.Database:

@@ -14,6 +14,8 @@ from .errors import StorageError
 from .patients import _guardian_row, _patient_row
 
 DEFAULT_SEED = 20190318
+DEFAULT_MONTHS = 12  # of dispensing, for ``clinic-app demo`` and ``--demo`` alike: a year, as the
+# dashboard and the adherence list look back
 DEFAULT_CLINIC = "youxi"  # 油溪（中心）卫生院
 # "demo2026" is refused for the user "demo" (a password may not contain the username).
 DEMO_PASSWORD = "jiangjin2026"

@@ -55,15 +55,26 @@ class _Writer:
             self.next_batch += 1
         return self.batch_of[spec_id]
 
-    def flush(self) -> None:
+    def receipt(self, batch_id: int, spec_id: int, packs: int, expiry: dt.date, received: dt.date) -> None:
+        self.batches.append({"id": batch_id, "spec_id": spec_id, "batch_no": f"DEMO{batch_id:05d}",
+                             "expiry_date": expiry.isoformat(), "received_date": received.isoformat(),
+                             "packs_received": packs, "supplier": "区精神卫生中心", "note": "演示数据",
+                             "created_at": self.now})
+        self.moves.append({"batch_id": batch_id, "date": received.isoformat(), "packs": packs,
+                           "kind": "receive", "created_at": self.now})
+
+    def flush(self, stocked: list[dict] = ()) -> None:
+        """Write everything; each specification issued from gets a batch covering what was issued
+        plus 200 packs, and each of ``stocked`` never issued from a delivery of its own — one of
+        them close to its expiry date, so the stock window shows its warning."""
+        today = clock.today()
         for spec_id, batch_id in self.batch_of.items():
-            packs = self.issued.get(spec_id, 0) + 200
-            self.batches.append({"id": batch_id, "spec_id": spec_id, "batch_no": f"DEMO{batch_id:05d}",
-                                 "expiry_date": (clock.today() + dt.timedelta(days=540)).isoformat(),
-                                 "received_date": self.start.isoformat(), "packs_received": packs,
-                                 "supplier": "区精神卫生中心", "note": "演示数据", "created_at": self.now})
-            self.moves.append({"batch_id": batch_id, "date": self.start.isoformat(), "packs": packs,
-                               "kind": "receive", "created_at": self.now})
+            self.receipt(batch_id, spec_id, self.issued.get(spec_id, 0) + 200, today + dt.timedelta(days=540),
+                         self.start)
+        for n, spec in enumerate(s for s in stocked if s["id"] not in self.batch_of):
+            self.receipt(self.next_batch, spec["id"], 20 + 10 * (n % 4),
+                         today + dt.timedelta(days=45 if n == 0 else 400), self.start)
+            self.next_batch += 1
         db = self.db
         db["stock_batches"].insert_all(self.batches, pk="id")
         db["dispensings"].insert_all(self.entries, pk="id", batch_size=2000)
@@ -145,7 +156,7 @@ def write_demo_dispensing(db, months: int, seed: int) -> int:
         last = dt.date.fromisoformat(patient["until"]) if patient["until"] else today
         _collections(writer, rng, patient, regimen, first, last, prices, cap, percent, disability_cap,
                      doctor, dispenser, png)
-    writer.flush()
+    writer.flush([s for s in catalogue.specs(db) if s["programme_pays"]])
     return len(writer.entries)
 
 

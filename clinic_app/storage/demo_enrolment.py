@@ -18,6 +18,8 @@ from . import clock, settings
 REVIEWERS = ("李精防", "王精防")
 OFFICE_REVIEWER = "区精神卫生中心 黄主任"
 RISK_WEIGHTS = (60, 20, 10, 6, 3, 1)  # levels 0..5
+WORSENING_LEVEL = 3   # of the demo's level 3–5 patients, about a third are flagged as worsening
+WORSENING_NOTES = ("医师报告病情波动，已通知综治办、派出所", "监护人反映近期拒绝服药，情绪激动")
 
 
 class _Rows:
@@ -26,6 +28,7 @@ class _Rows:
         self.next_app = db.execute("SELECT coalesce(max(id), 0) + 1 FROM applications").fetchone()[0]
         self.town_seq = dict(db.execute("SELECT town, max(seq) FROM rescue_cards GROUP BY town").fetchall())
         self.applications, self.events, self.cards, self.agreements, self.risks = [], [], [], [], []
+        self.flags: list[dict] = []
         self.status: dict[int, tuple[str, str | None]] = {}
         self.card_numbers: dict[int, str] = {}
 
@@ -122,10 +125,23 @@ def enrol_demo_patients(db, patient_ids: list[int], seed: int, clinic_code: str)
         status = _one_patient(rows, rng, patient, today, clinic_code)
         rows.status[pid] = (status, next((e["date"] for e in reversed(rows.events)
                                           if e["patient_id"] == pid and e["kind"] == ps.APPROVED), None))
+    _flag_worsening(rows, random.Random(seed + 3), today)
     _write(db, rows)
     counts = {s: sum(1 for v, _ in rows.status.values() if v == s) for s in ps.STATUS_LABELS if s}
     settings.put(db, "places", counts[ps.ENROLLED] + counts[ps.PAUSED] + (0 if counts[ps.WAITING] else 10))
     return counts
+
+
+def _flag_worsening(rows: _Rows, rng: random.Random, today: dt.date) -> None:
+    """A few patients assessed at level 3 or above are flagged as worsening (the 病情加重 list),
+    flagged on or after their assessment; a separate random stream, so the rest stays as it was."""
+    for risk in rows.risks:
+        if risk["level"] >= WORSENING_LEVEL and rng.random() < 0.35:
+            assessed = dt.date.fromisoformat(risk["date"])
+            day = min(assessed + dt.timedelta(days=rng.randint(0, 10)), today)
+            rows.flags.append({"patient_id": risk["patient_id"], "date": day.isoformat(),
+                               "note": rng.choice(WORSENING_NOTES), "recorded_by": None,
+                               "recorded_at": rows.now})
 
 
 def _write(db, rows: _Rows) -> None:
@@ -134,6 +150,8 @@ def _write(db, rows: _Rows) -> None:
     db["rescue_cards"].insert_all(rows.cards, pk="id")
     db["agreements"].insert_all(rows.agreements, pk="id")
     db["risk_assessments"].insert_all(rows.risks, pk="id")
+    if rows.flags:
+        db["worsening_flags"].insert_all(rows.flags, pk="id")
     db.conn.executemany("UPDATE patients SET programme_status = ?, approved_date = ? WHERE id = ?",
                         [(s, d, pid) for pid, (s, d) in rows.status.items()])
     db.conn.executemany("UPDATE patients SET search_numbers = search_numbers || ' ' || ? WHERE id = ?",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
+from . import driver
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,16 +147,18 @@ def head_of(db) -> dict | None:
     """The chain head an anchor keeps: the audit chain's last row and the seal head."""
     try:
         seal = db.execute("SELECT counter, mac FROM seal_head WHERE id = 1").fetchone()
-    except sqlite3.OperationalError:
+    except driver.OperationalError:
         return None
     chain = db.execute("SELECT last_id, last_hash FROM audit_head WHERE id = 1").fetchone()
     return {"audit_id": chain[0] if chain else 0, "audit_hash": chain[1] if chain else audit.GENESIS,
             "seal_counter": seal[0] if seal else None, "seal_mac": seal[1] if seal else None}
 
 
-def verify(db, *, full: bool = True) -> Result:
+def verify(db, *, full: bool = True, audit_after: tuple[int, str] | None = None) -> Result:
     """Everything. ``full=False`` is the fast start-up check: key, seal head, roll-ups, triggers
-    and the audit chain — every row's own seal is left to the daily full check."""
+    and the audit chain — every row's own seal is left to the daily full check — and, given
+    ``audit_after`` (the last row an earlier check verified, with its hash), only the audit rows
+    written since."""
     problems: list[Problem] = []
     result = Result(False, problems)
     try:
@@ -166,7 +168,7 @@ def verify(db, *, full: bool = True) -> Result:
         return result
     try:
         head = db.execute("SELECT counter, audit_cutover, key_check, mac FROM seal_head WHERE id = 1").fetchone()
-    except sqlite3.OperationalError:
+    except driver.OperationalError:
         head = None
     if head is None:
         problems.append(Problem("", None, "记录校验表已被删除"))
@@ -175,7 +177,7 @@ def verify(db, *, full: bool = True) -> Result:
     if not seal_crypto.same(check, seal_crypto.key_check(key)):
         problems.append(Problem("", None, "校验钥匙与数据库不符（钥匙文件被更换，或数据库来自另一台电脑）"))
         return result
-    chain = audit.verify(db)
+    chain = audit.verify(db, after=None if full else audit_after)
     result.audit_checked = chain.checked
     if not chain.ok:
         problems.append(Problem("audit_log", str(chain.bad_row), f"审计链已被破坏：{chain.reason}"))
@@ -273,17 +275,27 @@ CHECKED_UPTO = "integrity_checked_upto"  # the audit row it reached (unsealed se
 
 
 def startup_check(db, today: dt.date | None = None) -> Result:
-    """At most one full check a day; otherwise the quick one (key, head, roll-ups, triggers,
-    audit chain). Run on a worker thread with its own connection (``ui.worker.query_op``). A
-    full check that passes is remembered in two settings the seals leave out."""
+    """At most one full check a day; otherwise the quick one (key, head, roll-ups, triggers, and
+    the audit rows written since the last check that passed). Run on a worker thread with its
+    own connection (``ui.worker.query_op``). What a check reached is remembered in two settings
+    the seals leave out; forging them only shortens the quick check until the next full one."""
     today = today or dt.date.today()
     row = db.execute("SELECT value FROM settings WHERE key = ?", [CHECKED_AT]).fetchone()
     full = not row or row[0] != today.isoformat()
-    result = verify(db, full=full)
-    if full and result.ok:
+    result = verify(db, full=full, audit_after=_checked_upto(db))
+    if result.ok:
+        reached = db.execute("SELECT hash FROM audit_log WHERE id = ?", [result.audit_checked]).fetchone()
+        values = [(CHECKED_UPTO, f"{result.audit_checked}:{reached[0] if reached else ''}")]
+        if full:
+            values.append((CHECKED_AT, today.isoformat()))
         with db.atomic():
-            for key, value in ((CHECKED_AT, today.isoformat()),
-                               (CHECKED_UPTO, str(result.audit_checked))):
+            for key, value in values:
                 db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
     return result
+
+
+def _checked_upto(db) -> tuple[int, str] | None:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [CHECKED_UPTO]).fetchone()
+    number, _, digest = (row[0] if row else "").partition(":")
+    return (int(number), digest) if number.isdigit() and digest else None

@@ -64,6 +64,7 @@ class AccountsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)  # ↑/↓ pick a user; Tab goes on to the buttons
         self.message = QLabel("")
         self.message.setWordWrap(True)
         set_role(self.message, "error")

@@ -46,7 +46,7 @@ def _demo_database() -> tuple[Path, dict]:
     folder = Path(tempfile.mkdtemp(prefix="clinic_app_demo_"))
     db_path = folder / paths.DB_FILENAME
     db = open_database(db_path)
-    demo.write_demo(db, patients=200)
+    demo.write_demo(db, patients=200, months=demo.DEFAULT_MONTHS)
     user = next(u for u in _users(db) if u["username"] == "demo")
     db.conn.close()
     return db_path, user
@@ -75,6 +75,21 @@ def sign_in(db, clinic_name: str, probe: bool) -> dict | None:
     if dialog.exec() != QDialog.Accepted:
         return None
     return dialog.user
+
+
+def show_new_recovery_code(user: dict) -> None:
+    """The first administrator to sign in after the database key was made copies its recovery
+    code; it is never shown again (a code made by a command was printed by that command)."""
+    from ..domain import roles
+    from ..storage import cipher_key
+
+    if user.get("role") != roles.ADMIN:
+        return
+    code = cipher_key.take_unshown_code()
+    if code:
+        from .recovery_code_dialog import RecoveryCodeDialog
+
+        RecoveryCodeDialog(code).exec()
 
 
 def _exit_when_shown(dialog) -> None:
@@ -139,6 +154,9 @@ def run(db_path: Path | None, demo: bool = False, startup_probe: bool = False) -
     app = chinese.application(sys.argv)  # Qt's own dialogs and buttons in Chinese, zh_CN locale
     app.setApplicationName("免费服药项目管理")
     style.apply(app)
+    from .geometry import remember_windows
+
+    remember_windows(app)  # every window and dialog opens where, and as large as, it was closed
 
     lock = InstanceLock(db_path)
     try:
@@ -174,12 +192,17 @@ def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: b
         messages.error(None, "无法打开数据库", f"无法打开数据库文件：\n{db_path}\n\n{exc}\n\n"
                        "可用“clinic-app restore”从备份恢复。")
         return 1
+    from ..storage import accounts
+
     clinic = reference.clinic(db, settings.get(db, "clinic_code")) or {}
+    first_start = accounts.count(db) == 0
     user = demo_user or sign_in(db, clinic.get("name", ""), probe)
     if user is None:
         return 0
     if demo_user:
         audit.record(db, audit.LOGIN, "user", user["id"], "演示模式自动登录", user=user)
+    else:
+        show_new_recovery_code(user)
     clinic = reference.clinic(db, settings.get(db, "clinic_code")) or {}
     session = Session(db=db, db_path=db_path, user=user, clinic=clinic, demo=demo)
 
@@ -187,10 +210,13 @@ def _run_locked(app, db_path: Path, demo: bool, demo_user: dict | None, probe: b
 
     window = MainWindow(session)
     window.show()
+    if first_start:  # a new clinic: what to do before the first dispensing
+        window.open_getting_started()
     window.start_integrity_check()
     backups = BackupScheduler(session)
     QTimer.singleShot(3000, backups.daily_if_due)
     code = app.exec()
+    user = session.user  # whoever is logged in at the end (切换用户 changes it)
     audit.record(db, audit.LOGOUT, "user", user["id"], f"{user['username']} 退出", user=user)
     backups.on_exit()
     db.conn.close()

@@ -21,6 +21,7 @@ from ..services import catalogue as catalogue_services
 from ..storage import catalogue, clock, reference
 from .enrolment.common import DateField, hint_label
 from .history_table import fill, scroll_table
+from .keyboard import set_tab_order
 from .keyed_tree import (current_key, find_item, keyed_item, keyed_tree, refill, select_key, set_bold, tint,
                          tree_items)
 from .spec_dialog import (PACK_UNITS, PAYS, UNITS, SpecDialog, combo, count_box, pays_combo, price_fen,
@@ -96,7 +97,29 @@ class CatalogueDialog(QDialog):
         self.show_retired.toggled.connect(lambda _on: self.reload())
         self.add_button.clicked.connect(self.open_add_spec)
         self._apply_permissions()
+        set_tab_order([self.show_retired, self.add_button, self.tree, *self.edit_fields(), self.save_button,
+                       self.active_button, *self.price_fields(), self.price_button, self.history, close])
+        self.tree.setFocus()
         self.reload()
+
+    def edit_fields(self) -> list[QWidget]:
+        return [self.name, self.strength, self.unit, self.units_per_pack, self.pack_unit, self.pays,
+                self.change_date]
+
+    def price_fields(self) -> list[QWidget]:
+        return [self.price, self.price_date, self.price_note]
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Enter in the specification's fields saves them (保存修改), in the price's fields sets the
+        price (设定价格); elsewhere it does nothing, so it never retires a spec or closes the window."""
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            focus = self.focusWidget()
+            if focus is not None and self.edit_group.isAncestorOf(focus) and self.save_button.isEnabled():
+                self.save_changes()
+            elif focus is not None and self.price_group.isAncestorOf(focus) and self.price_button.isEnabled():
+                self.set_price()
+            return
+        super().keyPressEvent(event)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -141,7 +164,6 @@ class CatalogueDialog(QDialog):
         self.price_button = QPushButton("设定价格")
         self.price_message = error_label()
         self.price_button.clicked.connect(self.set_price)
-        self.price.returnPressed.connect(self.set_price)
         return _form_group("设定价格", (("现行价格", self.current_price), ("新价格（元）", self.price),
                                       ("生效日期", self.price_date), ("说明", self.price_note)),
                            self.price_message, (self.price_button,))

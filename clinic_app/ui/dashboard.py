@@ -24,7 +24,7 @@ from .charts import (BLUE, GREEN, NEUTRAL, ORANGE, PURPLE, BarLineChart, Horizon
                      StackedBarChart, count_units, money_units)
 from .style import set_role
 from .widgets import busy_bar, window_header
-from .worker import run_in_background
+from .worker import refresh_on_change, run_in_background
 
 RANGES = ((6, "近 6 个月"), (12, "近 12 个月"), (24, "近 24 个月"))
 DEFAULT_MONTHS = 12
@@ -117,6 +117,7 @@ class DashboardWindow(QDialog):
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
         self.reload()
+        refresh_on_change(self, self.reload)   # the counts follow every collection and status change
 
     # --- building ----------------------------------------------------------------------------
     @staticmethod

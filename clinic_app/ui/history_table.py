@@ -1,6 +1,7 @@
 """Read-only history tables (prices, changes, stock moves) that scroll inside their window."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 
@@ -13,6 +14,7 @@ def scroll_table(columns: tuple[str, ...]) -> QTableWidget:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
+    table.setFocusPolicy(Qt.NoFocus)  # read, never typed in: Tab passes it by
     return table
 
 

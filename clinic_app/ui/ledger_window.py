@@ -40,7 +40,7 @@ from .ledger_model import (DRUG_COLUMNS, DRUG_NUMBER_COLUMNS, EVENT_COLUMNS, Led
 from .ledger_panels import VALUE_STYLE, LedgerPanels
 from .style import set_role
 from .widgets import busy_bar, window_header
-from .worker import run_in_background
+from .worker import refresh_on_change, run_in_background
 
 __all__ = ["CLOSE_EXPLANATION", "NOTHING_WRITTEN", "OVER_STYLE", "PX_PER_MM", "STATE_CLOSED_STYLE", "STATE_OPEN_STYLE",
            "VALUE_STYLE", "LedgerWindow", "QuarterData", "ReasonDialog", "load_quarter", "write_export"]
@@ -81,6 +81,13 @@ class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
         self.reload()
+        refresh_on_change(self, self._reload_unless_exporting, skip_own=True)
+
+    def _reload_unless_exporting(self) -> None:
+        """A change made elsewhere (a collection, a void) is read in — not while a package is
+        being written from what was read."""
+        if not self.exporting:
+            self.reload()
 
     # --- who and when --------------------------------------------------------------------------
     def today(self) -> dt.date:

@@ -69,10 +69,12 @@ class LoginDialog(QDialog):
 
 
 class LockScreen(QWidget):
-    """Shown in place of the main window's content while locked; only the same user's password
-    (or the administrator's) unlocks it."""
+    """Shown in place of the main window's content while locked: the same user's password unlocks
+    it; 切换用户 lets the next shift log in as themselves (``switched(user)``) — the last user's
+    windows are then closed by the main window, so nothing of theirs stays on screen."""
 
     unlocked = Signal()
+    switched = Signal(dict)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -91,13 +93,19 @@ class LockScreen(QWidget):
         self.message = QLabel("")
         set_role(self.message, "error")
         self.message.setAlignment(Qt.AlignCenter)
-        button = QPushButton("解锁")
-        button.clicked.connect(self.try_unlock)
+        self.unlock_button = QPushButton("解锁")
+        self.unlock_button.clicked.connect(self.try_unlock)
+        self.switch_button = QPushButton("切换用户…")
+        self.switch_button.setObjectName("switch_user")
+        self.switch_button.setToolTip("换班：下一位用户用自己的用户名和密码登录，无需上一位的密码")
+        self.switch_button.clicked.connect(self.show_switch)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.password)
-        row.addWidget(button)
+        row.addWidget(self.unlock_button)
+        row.addWidget(self.switch_button)
         row.addStretch(1)
+        self.switch_box = self._build_switch()
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(self.title)
@@ -105,7 +113,48 @@ class LockScreen(QWidget):
         layout.addSpacing(12)
         layout.addLayout(row)
         layout.addWidget(self.message)
+        layout.addWidget(self.switch_box, 0, Qt.AlignHCenter)
         layout.addStretch(3)
+
+    def _build_switch(self) -> QWidget:
+        box = QWidget()
+        box.setObjectName("switch_box")
+        self.switch_title = QLabel("切换用户")
+        self.switch_title.setStyleSheet("font-weight: bold; font-size: 12pt; color: #1d4f91;")
+        self.switch_hint = QLabel("上一位用户打开的窗口将全部关闭")
+        set_role(self.switch_hint, "hint")
+        self.switch_username = QLineEdit()
+        self.switch_username.setPlaceholderText("用户名")
+        self.switch_password = QLineEdit()
+        self.switch_password.setEchoMode(QLineEdit.Password)
+        self.switch_password.setPlaceholderText("密码")
+        for field in (self.switch_username, self.switch_password):
+            field.setMinimumWidth(240)
+        self.switch_username.returnPressed.connect(self.switch_password.setFocus)
+        self.switch_password.returnPressed.connect(self.try_switch)
+        self.switch_message = QLabel("")
+        self.switch_message.setWordWrap(True)
+        set_role(self.switch_message, "error")
+        self.login_button = QPushButton("登录")
+        self.login_button.setProperty("primary", True)
+        self.login_button.clicked.connect(self.try_switch)
+        self.cancel_switch = QPushButton("返回")
+        self.cancel_switch.clicked.connect(self.hide_switch)
+        form = QFormLayout()
+        form.addRow("用户名", self.switch_username)
+        form.addRow("密码", self.switch_password)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_switch)
+        buttons.addWidget(self.login_button)
+        column = QVBoxLayout(box)
+        column.addWidget(self.switch_title)
+        column.addWidget(self.switch_hint)
+        column.addLayout(form)
+        column.addWidget(self.switch_message)
+        column.addLayout(buttons)
+        box.hide()
+        return box
 
     def prepare(self, session) -> None:
         self.session = session
@@ -113,6 +162,7 @@ class LockScreen(QWidget):
                          "为保护患者隐私，长时间无操作后自动锁定。")
         self.password.clear()
         self.message.clear()
+        self.hide_switch()
         self.password.setFocus()
 
     def try_unlock(self) -> bool:
@@ -124,3 +174,41 @@ class LockScreen(QWidget):
         self.message.setText("密码错误")
         self.password.selectAll()
         return False
+
+    # --- 切换用户 -------------------------------------------------------------------------------
+    def show_switch(self) -> None:
+        self.switch_username.clear()
+        self.switch_password.clear()
+        self.switch_message.clear()
+        self.switch_box.show()
+        self.switch_username.setFocus()
+
+    def hide_switch(self) -> None:
+        self.switch_box.hide()
+        self.switch_password.clear()
+        self.password.setFocus()
+
+    def try_switch(self) -> bool:
+        """Log the next user in; the same user is simply an unlock."""
+        from ..services import accounts as account_services
+
+        username = self.switch_username.text().strip()
+        if not username:
+            self.switch_message.setText("请输入用户名")
+            self.switch_username.setFocus()
+            return False
+        db, previous = self.session.db, self.session.user
+        try:
+            if username == previous["username"]:
+                accounts.authenticate(db, username, self.switch_password.text())
+                self.unlocked.emit()
+                return True
+            user = account_services.switch_user(db, previous, username, self.switch_password.text())
+        except accounts.AuthError as exc:
+            self.switch_message.setText(exc.message)
+            self.switch_password.selectAll()
+            self.switch_password.setFocus()
+            return False
+        self.switch_password.clear()
+        self.switched.emit(user)
+        return True

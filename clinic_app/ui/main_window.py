@@ -5,18 +5,18 @@ from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QToolBar
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QMenu, QStackedWidget, QToolBar
 
 from ..domain import roles
 from ..domain.errors import ClinicError
 from ..services import backup as backup_services
-from ..storage import audit, backup, patients, settings
+from ..storage import audit, backup, patients, programme, settings
 from .. import paths
 from . import messages
 from .idle import IdleWatcher
 from .lists.menu import add_admin_entries, build_project_menu
 from .login import LockScreen
-from .worker import changes
+from .worker import refresh_on_change
 from .patients import PatientListWidget
 
 MS_PER_MINUTE = 60_000
@@ -27,6 +27,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self._hidden_while_locked: list = []
+        self._retired: list = []   # the windows of users who switched away, closed
         clinic_name = session.clinic.get("name", "")
         self.setWindowTitle(f"免费服药项目管理 — {clinic_name}" + ("（演示）" if session.demo else ""))
         self.resize(1200, 760)
@@ -34,6 +35,7 @@ class MainWindow(QMainWindow):
         self.patient_list = PatientListWidget(session)
         self.lock_screen = LockScreen()
         self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.switched.connect(self.switch_user)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.patient_list)
         self.stack.addWidget(self.lock_screen)
@@ -118,26 +120,34 @@ class MainWindow(QMainWindow):
         add_admin_entries(self, admin_menu)
         self.catalogue_action = self._action(admin_menu, "药品目录与价格…", self.open_catalogue)
         help_menu = bar.addMenu("帮助(&H)")
+        self.getting_started_action = self._action(help_menu, "开始使用…", self.open_getting_started)
         self._action(help_menu, "关于", self.about)
 
     def _build_status_bar(self) -> None:
-        user = self.session.user
-        who = QLabel(f"用户：{user['display_name']}（{roles.LABELS.get(user['role'], user['role'])}）")
+        self.who_label = QLabel()
+        self._show_user()
         where = QLabel(f"数据库：{self.session.db_path}")
         self.count_label = QLabel()
-        self.statusBar().addWidget(who)
+        self.places_label = QLabel()
+        self.statusBar().addWidget(self.who_label)
         self.statusBar().addWidget(self.count_label)
+        self.statusBar().addWidget(self.places_label)
         self.statusBar().addPermanentWidget(where)
         self.refresh_count()
-        changes.changed.connect(self._changed)
+        # after every write, wherever it was made; a window no longer shown (which may have lost
+        # its database) refreshes only when shown again
+        refresh_on_change(self, self.refresh_count)
 
-    def _changed(self, what: str) -> None:
-        """A window that is no longer shown has nothing to refresh (and may have lost its database)."""
-        if what in ("", "patients") and self.isVisible():
-            self.refresh_count()
+    def _show_user(self) -> None:
+        user = self.session.user
+        self.who_label.setText(f"用户：{user['display_name']}（{roles.LABELS.get(user['role'], user['role'])}）")
 
     def refresh_count(self) -> None:
-        self.count_label.setText(f"在册患者：{patients.count(self.session.db)} 名")
+        db = self.session.db
+        self.count_label.setText(f"在册患者：{patients.count(db)} 名")
+        places = programme.places_summary(db)
+        self.places_label.setText(f"免费服药名额：已用 {places['occupied']} / {places['places']}，"
+                                  f"候补 {places['waiting']} 人")
 
     def focus_search(self) -> None:
         self.patient_list.search.setFocus()
@@ -170,6 +180,62 @@ class MainWindow(QMainWindow):
         self._hidden_while_locked = []
         self.idle.restart()
 
+    def switch_user(self, user: dict) -> None:
+        """切换用户 on the lock screen (audited there): the last user's windows are closed, never
+        shown again, and the main window is rebuilt for the new user — menus for his role, a fresh
+        patient list with no search left in it, his name in the status bar."""
+        # Closed, not deleted: a dialog may still be in its exec() further down the stack, and is
+        # let go of when that returns. Kept here until then, never shown again.
+        for widget in self._windows_of_last_user():
+            if isinstance(widget, QDialog):
+                QDialog.done(widget, QDialog.Rejected)  # past any "close unsaved?" question
+            else:
+                widget.close()
+            self._retired.append(widget)
+        self._hidden_while_locked = []
+        for name in ("stock_window", "dashboard_window", "ledger_window", "work_lists", "getting_started",
+                     "register_printer"):
+            if hasattr(self, name):
+                setattr(self, name, None)
+        self.session.user = user
+        old_list = self.patient_list
+        self.patient_list = PatientListWidget(self.session)
+        self.stack.insertWidget(0, self.patient_list)
+        self.stack.removeWidget(old_list)
+        old_list.hide()
+        self._retired.append(old_list)
+        self._clear_menus()
+        self._build_menus()
+        self._show_user()
+        self.refresh_count()
+        self.integrity_bar.hide()
+        if roles.may(self.session.role, "users.manage"):
+            self.start_integrity_check()
+        self.unlock()
+
+    def _clear_menus(self) -> None:
+        """The last user's menus and their actions (and so their shortcuts) go."""
+        bar = self.menuBar()
+        for menu in bar.findChildren(QMenu):
+            for action in menu.actions():
+                if action.parent() is self:
+                    action.deleteLater()
+            menu.deleteLater()
+        bar.clear()
+
+    def _windows_of_last_user(self) -> list:
+        """Every window and dialog opened from this one (shown before the lock, or kept hidden)."""
+        found = list(self._hidden_while_locked)
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or widget in found or not isinstance(widget, (QDialog, QMainWindow)):
+                continue
+            parent = widget.parentWidget()
+            while parent is not None and parent is not self:
+                parent = parent.parentWidget()
+            if parent is self:
+                found.append(widget)
+        return found
+
     # --- admin ---------------------------------------------------------------------------
     def open_accounts(self) -> None:
         from .accounts_dialog import AccountsDialog
@@ -192,6 +258,20 @@ class MainWindow(QMainWindow):
         from .catalogue_dialog import CatalogueDialog
 
         CatalogueDialog(self.session, self).exec()
+
+    def open_getting_started(self):
+        """开始使用: one at a time, not modal, so it stays open beside the dialogs its steps open."""
+        from .first_day_dialog import GettingStartedDialog
+
+        window = getattr(self, "getting_started", None)
+        if window is not None and window.isVisible():
+            window.refresh()
+        else:
+            window = self.getting_started = GettingStartedDialog(self.session, self)
+            window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def open_stock(self):
         """One stock window at a time, not modal; asking again brings it to the front, refreshed."""

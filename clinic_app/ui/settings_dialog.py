@@ -9,6 +9,7 @@ from ..domain.money import parse_yuan, yuan
 from ..domain.settings_spec import SETTINGS
 from ..services import settings as setting_services
 from ..storage import settings
+from .keyboard import focus_first, set_tab_order
 from .widgets import dialog_buttons, error_label
 
 EDITABLE = tuple(s for s in SETTINGS if s.kind)
@@ -70,6 +71,8 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        set_tab_order([*self.inputs.values(), buttons])  # the declared order of settings_spec
+        focus_first(self.inputs.values())
 
     def values(self) -> dict:
         """What is typed, by key; a bad amount raises ``ValidationError`` naming the setting."""

@@ -21,6 +21,7 @@ from .enrolment.common import ActionDialog, DateField, FieldError, hint_label
 from .history_table import fill, scroll_table
 from .keyed_tree import current_key, find_item, keyed_item, keyed_tree, refill, select_key, set_bold, tint
 from .style import set_role
+from .worker import refresh_on_change
 
 STOCK_ROLES = roles.roles_with("stock.edit")   # those who dispense keep the stock
 COLUMNS = ("规格 / 批号", "有效期至", "库存", "未过期", "入库日期", "供货单位")
@@ -167,6 +168,7 @@ class StockWindow(QDialog):
             self.receive_button.setEnabled(False)
             self.status.setText("仅精防人员（发药人）和管理员可入库或盘点")
         self.reload()
+        refresh_on_change(self, self.reload, skip_own=True)   # a dispensing elsewhere issues from these batches
 
     def _lay_out(self, refresh: QPushButton, close: QPushButton) -> None:
         top = QHBoxLayout()

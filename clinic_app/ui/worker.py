@@ -5,7 +5,9 @@ results and errors come back on the UI thread, errors shown unless the caller ta
 write tells every open window (``changes.changed``) so none shows stale figures."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from ..services import use_case
 
 
 class _Signals(QObject):
@@ -66,6 +68,69 @@ def notify_changed(what: str = "") -> None:
     changes.changed.emit(what)
 
 
+# Every use case that changes something tells the screens, whichever thread it ran on: a signal
+# emitted on a pool thread reaches the windows queued, on the UI thread.
+use_case.add_listener(notify_changed)
+
+
+class _Refresher(QObject):
+    """Calls ``reload()`` once, after the event loop is back, for any number of changes told in a
+    row — only while the window is shown; a hidden one reloads when it is shown again."""
+
+    def __init__(self, widget, reload, kinds, skip_own: bool):
+        super().__init__(widget)
+        self.widget = widget
+        self.reload = reload
+        self.kinds = frozenset(kinds or ())
+        self.skip_own = skip_own
+        self.stale = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self._run)
+        changes.changed.connect(self._changed)
+        widget.installEventFilter(self)
+
+    def _changed(self, what: str) -> None:
+        if self.kinds and what and what not in self.kinds:
+            return
+        if self.skip_own and _acting_in(self.widget):
+            return
+        self.timer.start()
+
+    def _run(self) -> None:
+        if self.widget.isVisible():
+            self.stale = False
+            self.reload()
+        else:
+            self.stale = True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.widget and event.type() == QEvent.Show and self.stale:
+            self.timer.start()
+        return False
+
+
+def _acting_in(widget) -> bool:
+    """The user is working in ``widget``'s window or a dialog it opened."""
+    from PySide6.QtWidgets import QApplication
+
+    active = QApplication.activeModalWidget() or QApplication.activeWindow()
+    while active is not None:
+        if active is widget:
+            return True
+        active = active.parentWidget()
+    return False
+
+
+def refresh_on_change(widget, reload, kinds=(), skip_own: bool = False) -> _Refresher:
+    """``reload()`` whenever something is written (``kinds``: only changes told with one of these
+    names, or untold ones), so an open window never shows what was true when it opened.
+    ``skip_own``: not for changes made in the window itself or a dialog it opened — a window that
+    shows its own changes the moment it makes them."""
+    return _Refresher(widget, reload, kinds, skip_own)
+
+
 def _connections_in(fn) -> list:
     """Database connections a job would carry to its thread: closure cells, defaults, partials."""
     import functools
@@ -73,7 +138,9 @@ def _connections_in(fn) -> list:
 
     import sqlite_utils
 
-    kinds = (sqlite3.Connection, sqlite_utils.Database)
+    from ..storage import driver
+
+    kinds = (sqlite3.Connection, driver.Connection, sqlite_utils.Database)
     seen = []
     values = []
     if isinstance(fn, functools.partial):

@@ -1,12 +1,13 @@
 """The audit trail is append-only, and tampering behind the program's back is found and located."""
 import json
-import sqlite3
 from contextlib import closing
 
 import pytest
 
 from clinic_app.domain.audit_chain import GENESIS, row_hash
-from clinic_app.storage import audit, integrity_key
+from clinic_app.storage import audit, driver, integrity_key
+from clinic_app.storage.db import open_file
+
 from ..tamper import drop_all_triggers
 
 USER = {"id": 7, "username": "wang"}
@@ -28,7 +29,7 @@ def logged(fresh_db):
 
 def _attack(db_path, *statements):
     """What someone with the sqlite3 shell could do: drop the triggers, then edit freely."""
-    with closing(sqlite3.connect(str(db_path))) as conn:
+    with closing(open_file(db_path)) as conn:
         drop_all_triggers(conn)
         for sql, args in statements:
             conn.execute(sql, args)
@@ -93,7 +94,7 @@ def test_a_failed_change_leaves_no_audit_row(logged):
     "DELETE FROM audit_log",
 ], ids=["update", "delete-one", "delete-all"])
 def test_the_triggers_refuse_changes(logged, sql):
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(driver.DatabaseError, match="append-only"):
         logged.execute(sql)
     assert logged["audit_log"].count == ROWS
     assert audit.verify(logged).ok

@@ -13,6 +13,8 @@ from clinic_app import paths
 from clinic_app.storage import backup
 from clinic_app.storage.backup import BackupError
 from clinic_app.storage.db import open_database
+from clinic_app.storage import driver
+from clinic_app.storage.db import WrongKey, open_file
 
 WHEN = dt.datetime(2024, 3, 18, 8, 30, 0)
 
@@ -22,12 +24,12 @@ def _add_marker(db, text="before"):
 
 
 def _markers(path):
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         return [r[0] for r in conn.execute("SELECT note FROM households ORDER BY id")]
 
 
 def _integrity(path):
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
 
 
@@ -37,7 +39,7 @@ def _make_random_file(path, size=8192):
 
 
 def _make_indexed_db(path):
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
         conn.execute("CREATE INDEX t_body ON t (body)")
         conn.executemany("INSERT INTO t (body) VALUES (?)",
@@ -79,8 +81,9 @@ def _backup_files(folder):
 
 def test_overwritten_pages_fixture_is_malformed(tmp_path):
     path = _make_db_with_overwritten_pages(tmp_path / "bad.db")
-    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
-        _integrity(path)
+    assert _integrity(path) != "ok"
+    with closing(open_file(path)) as conn, pytest.raises(driver.DatabaseError, match="malformed"):
+        conn.execute("SELECT count(*) FROM t").fetchone()
 
 
 def test_zeroed_cells_fixture_fails_integrity_check(tmp_path):
@@ -90,7 +93,7 @@ def test_zeroed_cells_fixture_fails_integrity_check(tmp_path):
 
 def test_random_fixture_is_not_a_database(tmp_path):
     path = _make_random_file(tmp_path / "noise.db")
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(WrongKey):
         _integrity(path)
 
 
@@ -107,7 +110,7 @@ def test_backup_copies_committed_data_including_the_wal(fresh_db, db_path, tmp_p
 def test_backup_is_a_single_file_that_opens(fresh_db, db_path, tmp_path):
     out = backup.backup_to(db_path, tmp_path / "out")
     assert not os.path.exists(f"{out}-wal")
-    with closing(sqlite3.connect(str(out))) as conn:
+    with closing(open_file(out)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     db = open_database(out)
     assert db["drugs"].count == 26
@@ -162,7 +165,7 @@ def test_backup_failing_inside_sqlite_leaves_no_partial_file(fresh_db, db_path, 
                                                             monkeypatch):
     def fail(source, dest, read_only=False):
         dest.write_bytes(b"partial")
-        raise sqlite3.OperationalError("database or disk is full")
+        raise driver.OperationalError("database or disk is full")
 
     monkeypatch.setattr(backup, "_copy_database", fail)
     with pytest.raises(BackupError, match="磁盘空间不足"):
@@ -350,7 +353,7 @@ def _make_newer_version_db(path):
 
 
 @pytest.mark.parametrize("make, reason", [
-    (_make_random_file, "不是 SQLite 数据库"),
+    (_make_random_file, "不是本机可以打开的数据库备份"),
     (_make_db_with_overwritten_pages, "已损坏"),
     (_make_db_with_zeroed_cells, "未通过完整性检查"),
     (_make_foreign_db, "缺少数据表"),

@@ -1,6 +1,5 @@
 """Demo data: four accounts and a synthetic register, written fast and shaped like real entries."""
 import datetime as dt
-import sqlite3
 from contextlib import closing
 
 import pytest
@@ -11,6 +10,7 @@ from clinic_app.domain.patient_fields import validate_record
 from clinic_app.storage import accounts, audit, demo, patients, reference, settings
 from clinic_app.storage.db import open_database
 from clinic_app.storage.errors import StorageError
+from clinic_app.storage.db import open_file
 
 N = 300
 
@@ -97,7 +97,7 @@ def test_search_keys_are_filled_so_demo_patients_can_be_found(shared):
 
 
 def _snapshot(path):
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         return conn.execute(
             "SELECT p.name, p.id_number, p.address, p.diagnosis, p.subsidies, p.household_id, "
             "g.name, g.id_number FROM patients p LEFT JOIN guardians g ON g.id = p.guardian_id "
@@ -187,7 +187,7 @@ def test_cli_demo_command_writes_the_database(tmp_path, capsys):
     path = tmp_path / "cli.db"
     assert cli.main(["demo", "--db", str(path), "--patients", "50"]) == 0
     assert "50 名患者" in capsys.readouterr().out
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] == 50
 
 
@@ -249,3 +249,41 @@ def test_demo_dispensing_writes_the_recomputed_cover_of_every_line(fresh_db):
         "SELECT id, cover_start, cover_until FROM dispensing_lines").fetchall())
     cover.rebuild_all(fresh_db)
     assert sorted(fresh_db.execute("SELECT line_id, cover_start, cover_until FROM line_cover").fetchall()) == written
+
+
+def test_a_demo_clinic_has_specs_prices_stock_and_months_of_dispensing_and_not_everyone_overdue(fresh_db):
+    """What ``--demo`` and ``clinic-app demo`` build by default: every screen has something to
+    show, through the same rules — and the work lists look like a clinic's, not a backlog."""
+    from clinic_app.storage import catalogue, clock, followup, stock
+
+    db = fresh_db
+    result = demo.write_demo(db, patients=200, months=demo.DEFAULT_MONTHS)
+    today = clock.today()
+    specs = catalogue.specs(db)
+    paid = [s for s in specs if s["programme_pays"]]
+    assert len(paid) >= 10 and all(s["price_fen"] for s in specs)
+    on_hand = {e["spec_id"]: e for e in stock.on_hand(db, on=None)}
+    assert all(on_hand[s["id"]]["usable_packs"] > 0 for s in paid)   # every programme drug in stock
+    expiring = [b for e in on_hand.values() for b in e["batches"]
+                if 0 <= (dt.date.fromisoformat(b["expiry_date"]) - today).days <= stock.EXPIRY_WARNING_DAYS]
+    assert expiring   # one delivery close to its expiry date, for the stock window's warning
+    assert result["dispensings"] > 150
+    first, last = db.execute("SELECT min(date), max(date) FROM dispensings").fetchone()
+    assert (today - dt.date.fromisoformat(first)).days > 150 and (today - dt.date.fromisoformat(last)).days < 30
+    enrolled = db.execute("SELECT count(*) FROM patients WHERE programme_status = 'enrolled'").fetchone()[0]
+    overdue = followup.overdue(db, today)
+    assert enrolled > 40 and len(overdue) < enrolled * 0.2
+    assert followup.due_this_month(db, today)
+    assert followup.worsening(db, today) and followup.paused(db, today)
+    assert len(followup.adherence_list(db, today)) < enrolled * 0.25   # a year of history to judge by
+    assert audit.verify(db).ok
+
+
+def test_the_cli_demo_writes_months_of_dispensing_by_default(tmp_path):
+    path = tmp_path / "cli.db"
+    assert cli.main(["demo", "--db", str(path), "--patients", "60"]) == 0
+    db = open_database(path)
+    try:
+        assert db["dispensings"].count > 0 and db["stock_batches"].count > 0
+    finally:
+        db.conn.close()

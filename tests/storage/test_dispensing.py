@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
@@ -17,6 +16,7 @@ from tests.dispensing_data import (ADMIN, DOCTOR, OFFICER, SIGNATURE, INVEGA, OL
                                    RISPERIDONE, RISPERIDONE_FEN, build, enrolled_patient,
                                    fast_passwords, fix_today, line, priced_spec, three_months, user)
 from tests.enrolment_data import add_patient, approve
+from clinic_app.storage import driver
 
 DAY = "2026-11-20"
 _strengths = itertools.count(100)
@@ -346,7 +346,7 @@ def test_entries_and_lines_can_not_be_updated_or_deleted(world):
                   ("UPDATE dispensing_lines SET packs = 1 WHERE id = ?", entry["lines"][0]["id"]),
                   ("DELETE FROM dispensing_lines WHERE id = ?", entry["lines"][0]["id"])]
     for sql, key in statements:
-        with pytest.raises(sqlite3.IntegrityError, match="entries are final"):
+        with pytest.raises(driver.IntegrityError, match="entries are final"):
             world.db.execute(sql, [key])
     assert disp.get(world.db, entry["id"])["total_fen"] == 44370
 

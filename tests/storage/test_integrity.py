@@ -2,16 +2,16 @@
 triggers, then edit, delete, insert, swap or rehash — is found and named in Chinese."""
 import hashlib
 import shutil
-import sqlite3
 from contextlib import closing
 
 import pytest
 
+from clinic_app import paths
 from clinic_app.cli import main
 from clinic_app.domain import seal_crypto
 from clinic_app.domain.audit_chain import row_hash
-from clinic_app.storage import audit, demo, integrity, integrity_key
-from clinic_app.storage.db import connect, open_database
+from clinic_app.storage import audit, cipher_key, demo, driver, integrity, integrity_key
+from clinic_app.storage.db import connect, open_database, open_file
 
 from ..tamper import drop_all_triggers
 
@@ -37,7 +37,7 @@ def db_file(template, tmp_path):
 
 def shell(path, *statements):
     """The sqlite3 shell: no seal functions, so the triggers are dropped first."""
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         drop_all_triggers(conn)
         for sql in statements:
             conn.execute(*sql) if isinstance(sql, tuple) else conn.execute(sql)
@@ -53,7 +53,7 @@ def check(path, full=True):
 
 
 def first(path, sql):
-    with closing(sqlite3.connect(str(path))) as conn:
+    with closing(open_file(path)) as conn:
         return conn.execute(sql).fetchone()
 
 
@@ -75,8 +75,8 @@ def test_the_program_writing_keeps_it_verified(db_file):
 
 
 def test_the_shell_cannot_write_a_sealed_table_without_dropping_the_triggers(db_file):
-    with closing(sqlite3.connect(str(db_file))) as conn:
-        with pytest.raises(sqlite3.OperationalError, match="seal_"):
+    with closing(open_file(db_file)) as conn:
+        with pytest.raises(driver.OperationalError, match="seal_"):
             conn.execute("UPDATE drug_prices SET price_fen = 1")
 
 
@@ -177,9 +177,9 @@ def test_swapping_two_rows_ids_is_found(db_file):
 
 def test_recomputing_every_plain_hash_without_the_key_is_found(db_file):
     """The old attack: delete a row, recompute the whole chain with SHA-256, fix the head."""
-    with closing(sqlite3.connect(str(db_file))) as conn:
+    with closing(open_file(db_file)) as conn:
         drop_all_triggers(conn)
-        conn.row_factory = sqlite3.Row
+        conn.row_factory = driver.Row
         conn.execute("DELETE FROM audit_log WHERE id = 3")
         prev, n = "0" * 64, 0
         for row in [dict(r) for r in conn.execute("SELECT * FROM audit_log ORDER BY id")]:
@@ -202,7 +202,10 @@ def test_a_replaced_key_is_named(db_file):
 
 
 def test_a_missing_key_is_named_and_not_recreated_by_the_check(template, monkeypatch, tmp_path):
-    monkeypatch.setattr("clinic_app.paths.user_data_dir", lambda: tmp_path / "nowhere")
+    nowhere = tmp_path / "nowhere"
+    nowhere.mkdir()  # a data folder with the database (encryption) key, but no seal key
+    shutil.copy(paths.user_data_dir() / cipher_key.KEY_FILE, nowhere)
+    monkeypatch.setattr("clinic_app.paths.user_data_dir", lambda: nowhere)
     lonely = tmp_path / "a" / "b" / "clinic.db"
     lonely.parent.mkdir(parents=True)
     shutil.copy(template, lonely)
@@ -329,3 +332,60 @@ def test_an_exported_manifest_carries_the_chain_head(db_file):
         assert integrity.check_anchor(db, head) is None
     finally:
         db.conn.close()
+
+
+# --- the start-up check: incremental, a full one at most once a day ----------------------------
+
+def _startup(path, today):
+    import datetime as dt
+
+    db = connect(path)
+    try:
+        return integrity.startup_check(db, today=dt.date.fromisoformat(today))
+    finally:
+        db.conn.close()
+
+
+def _add_audit_rows(path, count):
+    db = connect(path)
+    try:
+        for n in range(count):
+            audit.record(db, audit.VIEW, "patient", n, f"查看 {n}")
+    finally:
+        db.conn.close()
+
+
+def test_the_quick_check_reads_only_the_audit_rows_since_the_last_check(db_file, monkeypatch):
+    assert _startup(db_file, "2026-12-01").ok  # the day's full check
+    _add_audit_rows(db_file, 3)
+    read = []
+    original = audit.verify
+    monkeypatch.setattr(audit, "verify", lambda db, after=None: read.append(after) or original(db, after))
+    result = _startup(db_file, "2026-12-01")
+    assert result.ok and read[0] is not None and read[0][0] > 0  # started from the checkpoint
+    total = first(db_file, "SELECT count(*) FROM audit_log")[0]
+    assert result.audit_checked == total
+
+
+def test_a_row_changed_since_the_last_check_is_found_by_the_quick_check(db_file):
+    assert _startup(db_file, "2026-12-01").ok
+    _add_audit_rows(db_file, 2)
+    last = first(db_file, "SELECT max(id) FROM audit_log")[0]
+    shell(db_file, ("UPDATE audit_log SET summary = '改过' WHERE id = ?", [last]))
+    result = _startup(db_file, "2026-12-01")
+    assert not result.ok and "审计链" in result.problems[0].message
+
+
+def test_an_older_row_changed_is_found_by_the_next_days_full_check(db_file):
+    assert _startup(db_file, "2026-12-01").ok
+    shell(db_file, "UPDATE audit_log SET summary = '改过' WHERE id = 2")
+    assert _startup(db_file, "2027-12-02").ok is False
+
+
+def test_a_forged_checkpoint_does_not_skip_a_changed_row(db_file):
+    """The checkpoint names a row and its hash: a row rehashed (or the setting pointed past a
+    change) no longer matches, and the whole chain is read."""
+    assert _startup(db_file, "2026-12-01").ok
+    shell(db_file, "UPDATE audit_log SET summary = '改过', hash = 'x' WHERE id = 2",
+          "UPDATE settings SET value = '2:x' WHERE key = 'integrity_checked_upto'")
+    assert not _startup(db_file, "2026-12-01").ok

@@ -1,5 +1,4 @@
 """A database left by an older version is brought up to date on open, keeping its data."""
-import sqlite3
 from contextlib import closing
 
 import pytest
@@ -7,6 +6,8 @@ import sqlite_utils
 
 from clinic_app.storage.db import connect, open_database, pending_migrations, schema_version
 from clinic_app.storage.schema import MIGRATIONS
+from clinic_app.storage import driver
+from clinic_app.storage.db import open_file
 
 ALL_MIGRATIONS = [m.name for m in MIGRATIONS.pending(sqlite_utils.Database(memory=True))]
 FIRST_LATER = "m003_accounts_and_settings"
@@ -63,13 +64,13 @@ def test_an_opened_database_has_the_required_pragmas(old_db_path, pragma, expect
 
 def test_wal_mode_is_stored_in_the_file(old_db_path):
     open_database(old_db_path).conn.close()
-    with closing(sqlite3.connect(str(old_db_path))) as conn:
+    with closing(open_file(old_db_path)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_foreign_keys_are_enforced(old_db_path):
     db = open_database(old_db_path)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(driver.IntegrityError):
         db.execute("INSERT INTO patients (name, id_number, household_id) VALUES (?, ?, ?)",
                    ["李四", "110105194912310037", 999])
     db.conn.close()

@@ -1,7 +1,6 @@
 """Patients with their guardians and households: stored whole, found by whatever staff type."""
 import datetime as dt
 import json
-import sqlite3
 
 import pytest
 
@@ -10,6 +9,7 @@ from clinic_app.domain.idnumber import check_char
 from clinic_app.domain.patient_fields import ALL_FIELDS, IMAGE, validate_record
 from clinic_app.storage import audit, patients
 from clinic_app.storage.errors import DuplicateError, NotFoundError
+from clinic_app.storage import driver
 
 TODAY = dt.date(2024, 3, 18)
 ZHANG_ID = "11010519491231002X"
@@ -132,7 +132,7 @@ def test_a_duplicate_id_number_is_refused(fresh_db):
 
 def test_the_unique_index_backs_up_the_duplicate_check(fresh_db):
     patients.create(fresh_db, record())
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(driver.IntegrityError):
         fresh_db["patients"].insert({"name": "某某", "id_number": ZHANG_ID})
 
 
@@ -302,12 +302,12 @@ def test_search_rows_carry_the_guardian(registry):
 # --- all or nothing ----------------------------------------------------------------------------
 
 def _failing_audit(*args, **kwargs):
-    raise sqlite3.OperationalError("disk I/O error")
+    raise driver.OperationalError("disk I/O error")
 
 
 def test_a_failed_create_leaves_nothing_half_written(fresh_db, monkeypatch):
     monkeypatch.setattr(audit, "record", _failing_audit)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(driver.OperationalError):
         patients.create(fresh_db, record(), photo=(b"img", "image/png"))
     assert _counts(fresh_db) == {"patients": 0, "households": 0, "guardians": 0,
                                  "patient_photos": 0, "audit_log": 0}
@@ -317,7 +317,7 @@ def test_a_failed_update_leaves_patient_and_guardian_as_they_were(fresh_db, monk
     patient_id = patients.create(fresh_db, record())
     before = patients.get(fresh_db, patient_id)
     monkeypatch.setattr(audit, "record", _failing_audit)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(driver.OperationalError):
         patients.update(fresh_db, patient_id, other_record())
     assert patients.get(fresh_db, patient_id) == before
 
@@ -325,7 +325,7 @@ def test_a_failed_update_leaves_patient_and_guardian_as_they_were(fresh_db, monk
 def test_a_failed_create_does_not_disturb_a_later_one(fresh_db, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(audit, "record", _failing_audit)
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(driver.OperationalError):
             patients.create(fresh_db, record())
     patient_id = patients.create(fresh_db, record())
     assert patients.get(fresh_db, patient_id)["name"] == "张三"

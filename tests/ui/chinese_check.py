@@ -1,7 +1,8 @@
 """Finding English a user would read: every visible button, label, title, tooltip, placeholder,
 tab, group box, table header, list and combo entry and menu entry of a window, searched for runs
 of Latin letters that are not on the allowlist (file formats, units, key names, paper sizes).
-Paths, ID-like strings (``youxi_2026Q4``, ``500381…123X``) and single letters are not words."""
+Paths, ID-like strings (``youxi_2026Q4``, ``500381…123X``), hyphenated commands and codes
+(``clinic-app recover-key``) and single letters are not words."""
 from __future__ import annotations
 
 import re
@@ -15,11 +16,13 @@ ALLOWED = {
     "PDF", "pdf", "USB", "xlsx", "xls", "XLSX", "CSV", "csv", "Excel", "PNG", "png", "jpg", "jpeg", "bmp", "JSON",
     "json", "GBK", "UTF", "BOM", "SHA", "HMAC", "SQLite",
     # keys
-    "Ctrl", "Shift", "Alt", "Enter", "Esc", "Tab", "Del",
+    "Ctrl", "Shift", "Alt", "Enter", "Esc", "Tab", "Del", "Delete", "Backspace", "Space", "Home", "End", "Ins",
+    "PgUp", "PgDn", "Up", "Down", "Left", "Right",
     # units and sizes
     "GB", "MB", "KB", "mg", "ml", "mm", "cm", "pt",
-    # the command named in messages, and pinyin search examples
-    "clinic", "app", "verify", "restore", "zs",
+    # the command named in messages (its sub-commands and options are hyphenated, see below),
+    # and pinyin search examples
+    "verify", "restore", "zs",
     # data the tests themselves typed: the session's user name (a name staff choose, not the program's text)
     "tester",
 }
@@ -37,6 +40,8 @@ def english_words(text: str) -> list[str]:
     for token in re.split(r"[\s，。；：、（）()“”‘’《》【】「」\[\]{}|,;:!?！？=+·…—→×％%*]+", text):
         if not token or "/" in token or "\\" in token or "_" in token or "@" in token:
             continue  # a path, an ID-like name or an address: data, not words
+        if token.startswith("--") or re.search(r"[A-Za-z0-9]-[A-Za-z0-9]", token):
+            continue  # a command, an option or a code: clinic-app recover-key, --db, ABCD-1234
         for word in WORD.findall(token.replace("&", "")):
             if word not in ALLOWED:
                 found.append(word)

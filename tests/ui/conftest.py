@@ -25,7 +25,7 @@ def app_font(qapp):
 
 @pytest.fixture(autouse=True)
 def own_qsettings(tmp_path):
-    """Remembered folders (QSettings) in the test's own folder, never the tester's."""
+    """What QSettings remembers (folders, window geometry) in the test's own folder, never the tester's."""
     from PySide6.QtCore import QSettings
 
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))

@@ -245,7 +245,7 @@ def test_the_status_bar_count_follows_a_new_patient(qtbot, session, readonly_ses
     window.show()
     assert window.count_label.text() == "在册患者：0 名"
     save_patient(session, None, eligible_values(), None, None)
-    assert window.count_label.text() == "在册患者：1 名"
+    qtbot.waitUntil(lambda: window.count_label.text() == "在册患者：1 名", timeout=3000)
 
 
 def test_read_only_cannot_back_up_from_the_menu(qtbot, readonly_session):

@@ -66,6 +66,7 @@ def test_the_checker_finds_english_and_lets_formats_and_ids_be():
     assert english_words("导出为 PDF 或 xlsx（Ctrl+P）") == []
     assert english_words("youxi_2026Q4　500381********123X　1mg×20片　A5　F5") == []
     assert english_words('<span style="color:#c62828;">*</span>姓名：') == []
+    assert english_words("命令行 clinic-app recover-key 或 --recovery-key") == []
 
 
 # --- message boxes ---------------------------------------------------------------------------------
@@ -181,11 +182,23 @@ def _factories(session, world, fresh_db_maker):
         window.lock()
         return window
 
+    def getting_started():
+        from clinic_app.ui.first_day_dialog import GettingStartedDialog
+
+        return GettingStartedDialog(session, MainWindow(session))
+
+    def recovery_code():
+        from clinic_app.ui.recovery_code_dialog import RecoveryCodeDialog
+
+        return RecoveryCodeDialog("ABCD-EFGH-JKLM-NPQR")
+
     found = [
         ("首次启动向导", lambda: FirstStartWizard(fresh_db_maker())),
         ("登录", lambda: LoginDialog(db, "油溪镇卫生院")),
         ("主窗口", lambda: MainWindow(session)),
         ("锁屏", locked),
+        ("开始使用", getting_started),
+        ("恢复码", recovery_code),
         ("新建患者", lambda: PatientForm(session)),
         ("编辑患者", lambda: PatientForm(session, pid)),
         ("患者页", lambda: PatientPage(session, pid)),

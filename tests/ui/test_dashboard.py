@@ -4,7 +4,6 @@ own, and the window keeps answering while it counts."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import threading
 import time
 
@@ -22,6 +21,7 @@ from clinic_app.ui import dashboard as ui
 from clinic_app.ui.charts import EMPTY_TEXT
 from clinic_app.ui.dashboard import DashboardWindow
 from clinic_app.ui.session import Session
+from clinic_app.storage import driver
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +184,7 @@ def test_loading_runs_off_the_ui_thread_on_its_own_connection(qtbot, demo, monke
     assert not window.busy.isVisible()
     assert seen["thread"] is not threading.main_thread()
     assert seen["db"] is not demo.db
-    with pytest.raises(sqlite3.ProgrammingError):   # closed after use
+    with pytest.raises(driver.ProgrammingError):   # closed after use
         seen["db"].execute("SELECT 1")
     assert [b.value for b in window.activity.bars()] == [m["collections"] for m in _expected(demo)]
 
@@ -208,7 +208,7 @@ def test_only_the_latest_request_is_shown(qtbot, demo, monkeypatch):
 
 def test_a_failure_is_reported(qtbot, demo, monkeypatch):
     def broken(db, today, months=12):
-        raise sqlite3.OperationalError("database is locked")
+        raise driver.OperationalError("database is locked")
 
     monkeypatch.setattr(figures, "monthly", broken)
     window = DashboardWindow(demo)

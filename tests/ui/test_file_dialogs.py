@@ -157,20 +157,34 @@ def test_an_unknown_purpose_is_a_programming_error():
 
 # --- every screen asks through the helper -----------------------------------------------------------
 
-def test_no_screen_makes_a_file_dialog_of_its_own():
-    """QFileDialog appears in ui/file_dialogs.py only (a source scan), so every dialog is non-native,
-    Chinese and remembers its folder."""
-    offenders = []
-    for path in UI.rglob("*.py"):
-        if path.name == "file_dialogs.py":
+def _file_dialogs_made(source: str) -> list[int]:
+    """Lines that make a file dialog: ``QFileDialog(...)`` or one of its static ``get…`` asks
+    (naming the class, e.g. in an ``isinstance``, is not making one)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.Name, ast.Attribute)) and "QFileDialog" in (
-                    getattr(node, "id", None), getattr(node, "attr", None)):
-                offenders.append(str(path.relative_to(UI)))
-            if isinstance(node, ast.ImportFrom) and any(a.name == "QFileDialog" for a in node.names):
-                offenders.append(str(path.relative_to(UI)))
-    assert offenders == []
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "QFileDialog":
+            lines.append(node.lineno)
+        elif (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+              and func.value.id == "QFileDialog" and func.attr.startswith("get")):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_scan_finds_a_file_dialog_made_by_hand():
+    assert _file_dialogs_made("path, _ = QFileDialog.getSaveFileName(self, 't', '', '')") == [1]
+    assert _file_dialogs_made("d = QFileDialog(self)") == [1]
+    assert _file_dialogs_made("SIZED = (QMessageBox, QFileDialog)\nisinstance(w, QFileDialog)") == []
+
+
+def test_no_screen_makes_a_file_dialog_of_its_own():
+    """Only ui/file_dialogs.py makes file dialogs (a source scan), so every one is non-native,
+    Chinese and remembers its folder."""
+    offenders = {str(path.relative_to(UI)): made for path in UI.rglob("*.py") if path.name != "file_dialogs.py"
+                 for made in [_file_dialogs_made(path.read_text(encoding="utf-8"))] if made}
+    assert offenders == {}
 
 
 def test_the_screens_ask_for_their_own_purpose(qtbot, session, answered, tmp_path):

@@ -1,7 +1,7 @@
 """The start-up check shows the administrator a red banner when the records fail it."""
-import sqlite3
 from contextlib import closing
 
+from clinic_app.storage.db import open_file
 from clinic_app.ui.main_window import MainWindow
 
 from ..tamper import drop_all_triggers
@@ -20,7 +20,7 @@ def test_an_intact_database_shows_no_banner(qtbot, session):
 
 
 def test_a_tampered_database_shows_the_administrator_a_red_banner(qtbot, session, db_path):
-    with closing(sqlite3.connect(str(db_path))) as conn:
+    with closing(open_file(db_path)) as conn:
         drop_all_triggers(conn)
         conn.execute("UPDATE drugs SET name = '伪造' WHERE id = 1")
         conn.commit()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ from clinic_app.ui.ledger_window import CLOSE_EXPLANATION, LedgerWindow, ReasonD
 from clinic_app.ui.session import Session
 from tests.dispensing_data import fast_passwords, fix_today, line
 from tests.ledger_data import Q1, Q4, ledger_world, move_to_2027
+from clinic_app.storage import driver
 
 PACKAGE = "youxi_2026Q4"
 
@@ -389,7 +389,7 @@ def test_reading_a_quarter_runs_off_the_ui_thread_on_its_own_connection(qtbot, s
     _wait(qtbot, window)
     assert events == ["timer", "loaded"]
     assert seen["thread"] is not threading.main_thread() and seen["db"] is not session.db
-    with pytest.raises(sqlite3.ProgrammingError):           # closed after use
+    with pytest.raises(driver.ProgrammingError):           # closed after use
         seen["db"].execute("SELECT 1")
     assert window.shown_rows() == 5
 

@@ -54,6 +54,9 @@ def test_demo_mode_builds_a_synthetic_clinic_in_a_temporary_folder_with_a_demo_u
     assert "clinic_app_demo_" in str(db_path.parent)
     db = open_database(db_path)
     assert patients.count(db) == 200
+    # specs, stock and months of dispensing: the demo's screens are not empty
+    for table in ("drug_specs", "stock_batches", "dispensings"):
+        assert db[table].count > 0, table
     db.conn.close()
     import shutil
 

@@ -11,6 +11,7 @@ No modal loop is needed to drive it: tests fill the widgets and call ``next_step
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -18,6 +19,7 @@ from ...domain import roles
 from ...storage import accounts, cards, catalogue, clock, dispensing, patients, settings
 from ...storage.subsidy import disability_note
 from ..enrolment.common import DateField
+from ..keyboard import focus_first, set_tab_order
 from ..style import set_role
 from ..widgets import WrappingLabel, error_label, row_of, with_error
 from .costs import CostsBox
@@ -65,6 +67,11 @@ class DispensingDialog(QDialog):
         self.add_line()
         self.refresh()
         self.resize(1120, 860)
+        self.table.rows_changed.connect(self.set_tab_order)
+        self.set_tab_order()
+        remove = QShortcut(QKeySequence("Ctrl+Shift+Delete"), self)
+        remove.activated.connect(self.remove_focused_line)
+        focus_first([self.date])
 
     # --- the prescription page -------------------------------------------------------------
     def _build_form(self) -> QWidget:
@@ -106,7 +113,7 @@ class DispensingDialog(QDialog):
         self.add_button = QPushButton("添加药品")
         self.add_button.setObjectName("add_line")
         self.add_button.setAutoDefault(False)
-        self.add_button.clicked.connect(self.add_line)
+        self.add_button.clicked.connect(self.add_line_here)
         hint = WrappingLabel("数量超过“最多可领”时标红并说明原因，不会自动改小；请改为允许的数量。"
                              if paid else "药品目录中还没有免费服药项目支付的规格，请管理员先添加规格和价格。")
         set_role(hint, "hint" if paid else "error")
@@ -153,12 +160,37 @@ class DispensingDialog(QDialog):
         self.psychiatrist.currentIndexChanged.connect(lambda _i: self.refresh())
         return page
 
+    def form_fields(self) -> list[QWidget]:
+        """The prescription page's inputs in reading order, the table's line by line."""
+        return [self.date, self.psychiatrist, *self.table.inputs(), self.add_button, self.costs.insurance,
+                self.costs.relief, self.appointment]
+
+    def set_tab_order(self) -> None:
+        set_tab_order([*self.form_fields(), self.next_button])
+
+    def remove_focused_line(self) -> bool:
+        """Ctrl+Shift+Delete: remove the line the cursor is in, and go on in the line that takes its place."""
+        row = self.table.row_holding(self.focusWidget())
+        if row is None or not row.remove.isEnabled() or self.step != FORM:
+            return False
+        index = self.table.rows.index(row)
+        self.table.remove_row(row)
+        rows = self.table.rows
+        (rows[min(index, len(rows) - 1)].spec if rows else self.add_button).setFocus(Qt.OtherFocusReason)
+        return True
+
     def _appointment_typed(self, _text: str) -> None:
         self._appointment_auto = False
 
     # --- filling, for tests and callers --------------------------------------------------------
     def add_line(self, spec_id: int | None = None, packs: int | None = None, dose: str | None = None):
         return self._fill_line(self.table.add_row(), spec_id, packs, dose)
+
+    def add_line_here(self):
+        """添加药品 (the button, or Enter on it): a new line, the cursor in its drug list."""
+        row = self.add_line()
+        row.spec.setFocus(Qt.OtherFocusReason)
+        return row
 
     def set_line(self, index: int, spec_id: int | None = None, packs: int | None = None,
                  dose: str | None = None):
@@ -272,11 +304,13 @@ class DispensingDialog(QDialog):
                            next_appointment=day.isoformat() if day else None, quote=self.quote)
         self.signing.prepare(self.order)
         self.stack.setCurrentIndex(SIGNING)
+        self.signing.focus_first()
         return True
 
     def back_to_form(self) -> None:
         self.stack.setCurrentIndex(FORM)
         self.refresh()
+        focus_first(self.form_fields())
 
     def confirm(self) -> bool:
         """确认发药 on the signing page (the password checks run off the UI thread)."""
@@ -286,6 +320,9 @@ class DispensingDialog(QDialog):
         self.entry = entry
         self.done_page.show_entry(entry)
         self.stack.setCurrentIndex(DONE)
+        finish = self.done_page.findChild(QPushButton, "finish")
+        if finish is not None:
+            finish.setFocus(Qt.OtherFocusReason)
         self.dispensed.emit(entry)
 
     @property
@@ -307,7 +344,19 @@ class DispensingDialog(QDialog):
         super().reject()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        # Enter in a field must not confirm anything by accident.
+        """Enter on a button presses it; elsewhere on the prescription it moves to the next field,
+        and on the signing page it confirms, as 确认发药 does (``confirm`` refuses until every
+        signature is there). Nothing is confirmed by an Enter in a field of the prescription."""
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            if event.modifiers() & ~Qt.KeypadModifier:
+                return
+            focus = self.focusWidget()
+            if isinstance(focus, QPushButton):
+                if focus.isEnabled():
+                    focus.click()
+            elif self.step == FORM:
+                self.focusNextChild()
+            elif self.step == SIGNING:
+                self.confirm()
             return
         super().keyPressEvent(event)

@@ -15,6 +15,7 @@ from ...domain.errors import ValidationError
 from ...domain.money import yuan
 from ...storage import catalogue, dispensing
 from ...storage.errors import StorageError
+from ..keyboard import cells_take_tab_order
 
 COLUMNS = ("药品及规格", "数量", "每日用量", "合计", "可用天数", LAST_DAY_LABEL, "最多可领", "单价（元）", "金额（元）",
            "支付", "")
@@ -51,7 +52,8 @@ class LineRow:
         row.addWidget(self.dose_unit)
         self.remove = QToolButton()
         self.remove.setText("删除")
-        self.remove.setToolTip("删除这一行")
+        self.remove.setToolTip("删除这一行（光标在行内时按 Ctrl+Shift+Delete）")
+        self.remove.setFocusPolicy(Qt.NoFocus)  # Tab goes from 每日用量 straight to the next line
         self.planned = None
         self.issue = ""
         self.payer: tuple[bool, str] | None = None   # (programme pays, the words) on the collection's day
@@ -74,9 +76,22 @@ class LineRow:
     def widgets(self):
         return (self.spec, self.packs, self.dose, self.remove)
 
+    def inputs(self):
+        """What staff type into, in the order Tab visits them."""
+        return (self.spec, self.packs, self.dose)
+
+    def holds(self, widget) -> bool:
+        return any(widget is w or (w.isAncestorOf(widget) if widget is not None else False)
+                   for w in (*self.inputs(), self.dose_cell))
+
 
 class LinesTable(QTableWidget):
+    """Tab walks the typed columns — 药品及规格, 数量, 每日用量 — line after line; the computed
+    cells are read-only and never take the focus (``rows_changed`` asks the dialog to set the
+    Tab order again when a line comes or goes)."""
+
     changed = Signal()
+    rows_changed = Signal()
 
     def __init__(self, specs: list[dict], parent=None):
         super().__init__(0, len(COLUMNS), parent)
@@ -94,6 +109,7 @@ class LinesTable(QTableWidget):
         header.setSectionResizeMode(DOSE, QHeaderView.Fixed)
         self.setColumnWidth(DOSE, 110)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        cells_take_tab_order(self)
         self._fit()
 
     def _fit(self) -> None:
@@ -120,6 +136,7 @@ class LinesTable(QTableWidget):
         row.dose.textChanged.connect(lambda _t: self.changed.emit())
         row.remove.clicked.connect(lambda _c=False, r=row: self.remove_row(r))
         self._fit()
+        self.rows_changed.emit()
         self.changed.emit()
         return row
 
@@ -128,7 +145,15 @@ class LinesTable(QTableWidget):
         self.rows.pop(index)
         self.removeRow(index)
         self._fit()
+        self.rows_changed.emit()
         self.changed.emit()
+
+    def row_holding(self, widget) -> LineRow | None:
+        """The line whose input has the focus, if any."""
+        return next((row for row in self.rows if row.holds(widget)), None)
+
+    def inputs(self) -> list:
+        return [widget for row in self.rows for widget in row.inputs()]
 
     def _spec_changed(self, row: LineRow) -> None:
         spec = row.spec_row

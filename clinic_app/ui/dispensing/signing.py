@@ -19,6 +19,7 @@ from ...domain.supply import format_dose
 from ...domain.errors import ClinicError
 from ...services import dispensing as dispensing_services
 from ...storage import accounts, dispensing
+from ..keyboard import focus_first, set_tab_order
 from ..widgets import error_label, row_of, with_error
 from ..worker import query_op
 from .signature_pad import SignaturePad
@@ -151,6 +152,15 @@ class SigningPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.confirm_button)
         column.addLayout(buttons)
+        set_tab_order([*self.fields(), self.confirm_button, self.back_button])
+
+    def fields(self) -> list[QWidget]:
+        """What is typed on this page, in reading order (the pad is signed with the pen)."""
+        return [self.psychiatrist_password, self.dispenser, self.dispenser_password, self.self_sign, self.reason]
+
+    def focus_first(self) -> None:
+        """The psychiatrist signs first; a field a refusal named takes the cursor instead."""
+        focus_first(self.fields())
 
     def _field(self, key: str, widget: QWidget) -> QWidget:
         error = error_label()

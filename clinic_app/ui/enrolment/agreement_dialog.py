@@ -12,6 +12,7 @@ from ...domain.errors import ClinicError
 from ...services import enrolment as enrolment_services
 from ...storage import agreements, clock, patients, reference
 from .. import file_dialogs
+from ..keyboard import read_only_field
 from ..style import set_role
 from ..widgets import row_of
 from ..worker import run_in_background
@@ -88,7 +89,7 @@ class AgreementDialog(ActionDialog):
     def _lock(self) -> None:
         """Once stored, the agreement is what it is: only printing and closing remain."""
         self.clinic.setEnabled(False)
-        self.signed.setReadOnly(True)
+        read_only_field(self.signed)
         self.ok_button.setText("关闭")
         self.buttons.button(self.buttons.StandardButton.Cancel).hide()
 

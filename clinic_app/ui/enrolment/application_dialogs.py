@@ -13,6 +13,7 @@ from ...domain import programme_status as ps
 from ...domain import workcalendar as wc
 from ...services import enrolment as enrolment_services
 from ...storage import applications, cards, clock, patients, programme
+from ..keyboard import cells_take_tab_order, set_tab_order
 from ..style import set_role
 from .common import ActionDialog, DateField, FieldError, decision_buttons, hint_label, stack
 
@@ -91,6 +92,8 @@ class DocumentsTable(QTableWidget):
                 note.setPlaceholderText(ap.NOT_APPLICABLE_REASONS.get(key, "不适用"))
             self.setCellWidget(row, 3, note)
             self.boxes[key] = (original, copy, note)
+        cells_take_tab_order(self)   # Tab goes tick, tick, note, row after row — never onto a cell
+        set_tab_order([w for boxes in self.boxes.values() for w in boxes])
         self.set_checklist(checklist or ap.empty_checklist())
         self.resizeRowsToContents()
         height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth() + 2

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QDialog, QDialog
 from ...domain.dates import parse_date
 from ...domain.errors import ClinicError, ValidationError
 from ...storage import clock
+from ..keyboard import focus_first, set_tab_order
 from ..style import set_role
 from ..widgets import dialog_buttons, error_label, with_error
 
@@ -124,10 +125,19 @@ class ActionDialog(QDialog):
         self.body.addLayout(self.form)
 
     def finish_layout(self) -> None:
-        """Call at the end of a subclass's ``__init__``: message and buttons go last."""
+        """Call at the end of a subclass's ``__init__``: message and buttons go last, and Tab goes
+        through the rows in the order they were added, then to the buttons."""
         self.body.addStretch(1)
         self.body.addWidget(self.message)
         self.body.addWidget(self.buttons)
+        set_tab_order([*self._rows.values(), self.buttons])
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        """On opening, the cursor is in the first field that can be typed in."""
+        super().showEvent(event)
+        if not getattr(self, "_focused_once", False):
+            self._focused_once = True
+            focus_first([*self._rows.values(), self.buttons])
 
     @property
     def ok_button(self):

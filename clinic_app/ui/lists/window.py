@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWid
 
 from ...storage import clock, settings
 from ..style import set_role
+from ..worker import refresh_on_change
 from . import content
 from . import followup_content as fc
 from .places import PlacesTab
@@ -99,6 +100,7 @@ class WorkListsWindow(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         self.refresh()
+        refresh_on_change(self, self.refresh, skip_own=True)
 
     # --- tabs ----------------------------------------------------------------------------
     def page(self, key: str):

@@ -17,6 +17,7 @@ from ...services import patients as patient_services
 from ...storage import patients, reference
 from ...storage.errors import DuplicateError
 from .. import messages
+from ..keyboard import focus_first, set_tab_order
 from .editors import Editor, make_editor
 from .field_cell import FieldCell, field_label
 from .field_grid import FieldGrid, reflow
@@ -62,6 +63,7 @@ class PatientForm(QDialog):
         self._load()
         self._initial = self._snapshot()
         self.resize(1020, 780)
+        focus_first(self.tab_fields())
 
     # --- building ------------------------------------------------------------------------
     def _build(self) -> None:
@@ -78,10 +80,12 @@ class PatientForm(QDialog):
         column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
+        self.scroll.setFocusPolicy(Qt.NoFocus)  # the cursor starts in 姓名, not on the scroll area
         self.scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(self.scroll, 1)
         layout.addLayout(self._build_buttons())
+        set_tab_order([*self.tab_fields(), self.save_button, self.cancel_button])
 
     def _build_group(self, group: str) -> QGroupBox:
         box = QGroupBox(group)
@@ -141,6 +145,16 @@ class PatientForm(QDialog):
                 editor.set_value(self._existing.get(key))
         typed = self.values()
         self._apply_derived(pf.validate_record(typed), typed)  # e.g. sex not matching the ID
+
+    def tab_fields(self) -> list[QWidget]:
+        """The inputs in the order Tab visits them: the declared order of ``patient_fields``, group
+        by group as laid out, with 同户患者 after the residence group."""
+        order: list[QWidget] = []
+        for group in pf.GROUPS:
+            order += [self._editors[f.key].widget for f in pf.ALL_FIELDS if f.group == group]
+            if group == pf.GROUP_RESIDENCE:
+                order.append(self.household)
+        return order
 
     # --- the small interface tests and callers use -----------------------------------------
     def field_widget(self, key: str):

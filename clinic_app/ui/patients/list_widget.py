@@ -28,6 +28,9 @@ class PatientListWidget(QWidget):
         self._columns_sized = False
         self._build()
         self.refresh()
+        from ..worker import refresh_on_change
+
+        refresh_on_change(self, lambda: self.refresh(select_id=self.selected_patient_id()), skip_own=True)
 
     # --- building ------------------------------------------------------------------------
     def _build(self) -> None:
