@@ -14,6 +14,9 @@ from .text import squeeze
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 EARLIEST_BIRTH_YEAR = 1900
+# The expected check character is never shown: typing it in would make a mistyped number (one wrong
+# digit anywhere) pass the check; the number has to be read again from the card.
+CHECK_DIGIT_WRONG = "身份证号校验位错误：号码中有数字输错，请对照身份证逐位核对"
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,8 @@ def parse(raw: str | None, today: dt.date | None = None) -> IdInfo:
     if not (n[17].isdigit() or n[17] == "X"):
         raise ValidationError("身份证号最后一位应为数字或X")
     born = _birth_date(n[6:14], today)
-    expected = check_char(n[:17])
-    if n[17] != expected:
-        raise ValidationError(f"身份证号校验位错误：最后一位应为 {expected}，请核对号码")
+    if n[17] != check_char(n[:17]):
+        raise ValidationError(CHECK_DIGIT_WRONG)
     sex = "男" if int(n[16]) % 2 == 1 else "女"
     return IdInfo(number=n, area_code=n[:6], birth_date=born, sex=sex)
 

@@ -43,6 +43,7 @@ class Field:
     max_length: int = 100
     in_list: bool = False
     meta: dict = field(default_factory=dict)
+    hint: str = ""  # a line under the input on the form, e.g. which of two similar questions counts
 
     @property
     def is_guardian(self) -> bool:
@@ -108,8 +109,10 @@ PATIENT_FIELDS: tuple[Field, ...] = (
     Field("insurance_card_no", "医保卡号", group=GROUP_INSURANCE, max_length=30),
     Field("special_disease_card", "持有医保特病卡", BOOL, GROUP_INSURANCE),
     Field("special_disease_card_no", "特病卡号", group=GROUP_INSURANCE, max_length=30),
-    Field("poverty_statuses", "贫困情况", MULTI, GROUP_INSURANCE, choices=choices.POVERTY_STATUSES),
-    Field("subsidies", "享受何种政府补贴", MULTI, GROUP_INSURANCE, choices=choices.SUBSIDIES),
+    Field("poverty_statuses", "贫困情况", MULTI, GROUP_INSURANCE, choices=choices.POVERTY_STATUSES,
+          hint="资格审核按此项判断“贫困”条件"),
+    Field("subsidies", "享受何种政府补贴", MULTI, GROUP_INSURANCE, choices=choices.SUBSIDIES,
+          hint="按申请表照填，不用于资格审核；贫困条件请在“贫困情况”中勾选"),
 )
 
 GUARDIAN_FIELDS: tuple[Field, ...] = (

@@ -18,7 +18,8 @@ class Setting:
     maximum: int | None = None
     admin_only: bool = True
     kind: str = ""  # how the settings dialog edits it: "number", "money" (fen shown as yuan),
-    #                 "choice", "text", or "" (kept by the program, not shown)
+    #                 "choice", "text", "flag" (a checkbox, stored 1 or 0), or "" (kept by the
+    #                 program, not shown)
     choices: tuple[str, ...] = ()
     # For text settings with a grammar: returns the stored form, raises ValidationError when wrong,
     # so storage refuses what the dialog refuses.
@@ -45,7 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("card_offset_x_tenth_mm", "救助卡套打水平偏移（0.1毫米，正数向右）", int, 0, -300, 300, kind="number"),
     Setting("card_offset_y_tenth_mm", "救助卡套打垂直偏移（0.1毫米，正数向下）", int, 0, -300, 300, kind="number"),
     Setting("overdue_days", "逾期未领药天数", int, 7, 1, 60, kind="number"),
-    Setting("ledger_whole_id_numbers", "台账中显示完整身份证号（1是，0否）", int, 0, 0, 1, kind="number"),
+    Setting("ledger_whole_id_numbers", "台账中显示完整身份证号", int, 0, 0, 1, kind="flag"),
     Setting("adherence_threshold_percent", "服药依从性提示线（%）", int, 80, 1, 100, kind="number"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}

@@ -11,7 +11,7 @@ from ..domain import roles
 from ..services import accounts as account_services
 from ..storage import accounts
 from .style import set_role
-from .widgets import dialog_buttons, error_label, new_password_problem, password_pair
+from .widgets import PasswordFields, dialog_buttons, error_label
 
 COLUMNS = ("用户名", "姓名", "角色", "状态", "上次登录")
 
@@ -29,15 +29,16 @@ class UserEditor(QDialog):
         for key in roles.ROLES:
             self.role.addItem(roles.LABELS[key], key)
         self.role.setCurrentIndex(roles.ROLES.index(roles.OFFICER))
-        self.password, self.confirm = password_pair()
+        self.passwords = PasswordFields()  # each problem under its own field
+        self.password, self.confirm = self.passwords.password, self.passwords.confirm
+        self.password_error, self.confirm_error = self.passwords.password_error, self.passwords.confirm_error
         self.message = error_label()
         form = QFormLayout()
         if new_user:
             form.addRow("用户名", self.username)
             form.addRow("姓名", self.display_name)
             form.addRow("角色", self.role)
-        form.addRow("密码", self.password)
-        form.addRow("再次输入密码", self.confirm)
+        self.passwords.add_to(form)
         buttons = dialog_buttons(self.accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -45,9 +46,7 @@ class UserEditor(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        problem = new_password_problem(self.password, self.confirm, self.username.text())
-        if problem:
-            self.message.setText(problem)
+        if not self.passwords.check(self.username.text()):
             return
         super().accept()
 

@@ -16,7 +16,7 @@ from .. import paths
 from ..storage import audit, backup, reference, settings
 from ..storage.db import open_database
 from ..storage.lock import AlreadyRunning, InstanceLock
-from . import messages, style
+from . import chinese, messages, style
 from .session import Session
 
 log = logging.getLogger("clinic_app")
@@ -151,7 +151,7 @@ def run(db_path: Path | None, demo: bool = False, startup_probe: bool = False) -
         db_path, demo_user = _demo_database()
     setup_logging(db_path.parent if demo else paths.user_data_dir())
     install_exception_hook()
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = chinese.application(sys.argv)  # Qt's own dialogs and buttons in Chinese, zh_CN locale
     app.setApplicationName("免费服药项目管理")
     style.apply(app)
     from .geometry import remember_windows

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFileDialog, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QHBoxLayout,
                                QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
 from ..domain import privacy, roles
 from ..exchange import register_import as ri
 from ..services import register
-from . import messages
+from . import file_dialogs, messages
 from .style import set_role
 from .widgets import error_label
 from .worker import run_in_background
@@ -151,8 +151,7 @@ class ImportRegisterDialog(QDialog):
     # --- choosing and checking -----------------------------------------------------------
     def choose_file(self) -> str | None:
         """Ask for a file; tests replace this."""
-        start = str(self.path.parent) if self.path else ""
-        path, _filter = QFileDialog.getOpenFileName(self, "选择登记名单", start, FILE_FILTER)
+        path, _filter = file_dialogs.open_file(self, file_dialogs.REGISTER_IMPORT, "选择登记名单", FILE_FILTER)
         return path or None
 
     def browse(self) -> None:

@@ -1,8 +1,10 @@
-"""Exporting the report package from the ledger window: the folder (the USB stick), asking before
+"""Exporting the report package from the ledger window: the folder (a USB stick from the list of
+sticks plugged in, or another folder), asking before
 an older package is replaced, writing on a pool thread with its progress relayed to the UI
 thread, recording the export back on the UI thread, and saying in Chinese what was written — or
-that nothing was. A part of ``LedgerWindow``: it asks through the window's overridable
-``_choose_folder``, ``_confirm``, ``_show_error`` and ``_open_folder``."""
+that nothing was, naming the stick or folder written. A part of ``LedgerWindow``: it asks through
+the window's overridable ``_choose_folder``, ``_volumes``, ``_confirm``, ``_show_error`` and
+``_open_folder``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,6 +18,7 @@ from ..domain.money import yuan
 from ..services import exports
 from ..storage import settings
 from ..storage.errors import StorageError
+from .drives import describe, removable_drives
 from .ledger_jobs import QuarterData, write_export
 from .style import set_role
 from .widgets import OK_STYLE
@@ -44,6 +47,7 @@ class LedgerExporting:
         if not folder:
             return False
         folder = Path(folder)
+        self.export_target = describe(str(folder), removable_drives(self._volumes()))
         q = self.data.quarter
         code = settings.get(self.session.db, "clinic_code") or ""
         target = folder / f"{code}_{q.code}"
@@ -96,7 +100,7 @@ class LedgerExporting:
             self._refresh_state()
         manifest = package.manifest
         summary = self.export_summary(manifest)
-        self.export_result.setText(f"已导出：{package.path}\n{summary}")
+        self.export_result.setText(f"已导出到{self.export_target}：{package.path}\n{summary}")
         self.export_result.setStyleSheet(OK_STYLE)
         self.export_result.show()
         self._show_export_result(package, summary)
@@ -125,7 +129,8 @@ class LedgerExporting:
     def _show_export_result(self, package, summary: str) -> None:
         """A box that does not block: where the package is, its totals, and 打开文件夹."""
         box = QMessageBox(QMessageBox.Information, "上报文件已导出",
-                          f"{self.data.quarter.label if self.data else ''}的上报文件已写入并读回校验无误。",
+                          f"{self.data.quarter.label if self.data else ''}的上报文件已写入{self.export_target}，"
+                          "并读回校验无误。",
                           QMessageBox.NoButton, self)
         box.setInformativeText(f"{package.path}\n\n{summary}\n\n请把整个文件夹“{package.path.name}”"
                                "交给免费服药项目办公室。")

@@ -20,7 +20,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QTableView, QTabWidget, QVBoxLayout)
 
 from ..domain import quarters as dq
@@ -66,6 +66,7 @@ class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
         self.progress_values: list[int] = []
         self.last_package: ledger_export.Package | None = None
         self.export_box: QMessageBox | None = None
+        self.export_target = ""   # where the last package went, in words (“U盘 KINGSTON (E:)”)
         self.balance_over = False
         self.setWindowTitle("季度台账与上报")
         self.setWindowFlag(Qt.WindowMaximizeButtonHint, True)
@@ -160,7 +161,7 @@ class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
         self.quarter_box.blockSignals(True)
         for q in quarter_choices(self.session.db, today):
             self.quarter_box.addItem(self._quarter_text(q, q.code in closed, current), q.code)
-        default = dq.parse(wanted).code if wanted else current.previous().code  # the last ended quarter
+        default = dq.parse(wanted).code if wanted else current.code  # the quarter staff are working in
         index = self.quarter_box.findData(default)
         self.quarter_box.setCurrentIndex(index if index >= 0 else 0)
         self.quarter_box.blockSignals(False)
@@ -365,8 +366,16 @@ class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
 
     # --- asking (overridden in tests) ----------------------------------------------------------
     def _choose_folder(self) -> str | None:
-        folder = QFileDialog.getExistingDirectory(self, "选择U盘（保存上报文件的文件夹）")
-        return folder or None
+        from .usb_dialog import UsbTargetDialog
+
+        dialog = UsbTargetDialog(self, self._volumes)
+        return dialog.folder if dialog.exec() == QDialog.Accepted else None
+
+    def _volumes(self) -> list:
+        """This PC's mounted volumes, where the USB sticks are looked for (tests describe their own)."""
+        from .drives import mounted_volumes
+
+        return mounted_volumes()
 
     def _confirm(self, title: str, text: str) -> bool:
         return messages.confirm(self, title, text)

@@ -1,6 +1,8 @@
 """The main window: the patient list, the menus, and the idle lock that covers them."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QMenu, QStackedWidget, QToolBar
@@ -95,6 +97,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
         self._action(file_menu, "立即备份数据库", self.backup_now, enabled=roles.may(self.session.role, "backup.create"))
+        self.backup_elsewhere_action = self._action(file_menu, "备份到其他文件夹（如U盘）…", self.backup_to_folder,
+                                                    enabled=roles.may(self.session.role, "backup.create"))
         self._action(file_menu, "锁定屏幕", self.lock, "Ctrl+L")
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, "Ctrl+Q")
@@ -321,6 +325,23 @@ class MainWindow(QMainWindow):
             messages.error(self, "备份失败", exc.message)
             return
         messages.info(self, "备份完成", f"已备份到：\n{path}")
+
+    def backup_to_folder(self) -> Path | None:
+        """A copy into a folder staff choose (a USB stick kept elsewhere); older copies there are
+        left alone. The file dialog opens where the last such copy went."""
+        from . import file_dialogs
+
+        folder = file_dialogs.choose_folder(self, file_dialogs.BACKUP, "选择备份保存的文件夹")
+        if not folder:
+            return None
+        session = self.session
+        try:
+            path = backup_services.back_up(session.db, session.user, session.db_path, Path(folder), reason="手动")
+        except (backup.BackupError, ClinicError) as exc:
+            messages.error(self, "备份失败", exc.message)
+            return None
+        messages.info(self, "备份完成", f"已备份到：\n{path}")
+        return path
 
     def about(self) -> None:
         from .. import __version__

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ..storage import accounts, patients, reference, settings  # noqa: E402
 from ..storage.db import open_database  # noqa: E402
-from . import style  # noqa: E402
+from . import chinese, style  # noqa: E402
 from .session import Session  # noqa: E402
 
 
@@ -64,7 +64,7 @@ def save_all(out: Path) -> list[Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     qInstallMessageHandler(_quiet_offscreen_warnings)
-    app = QApplication.instance() or QApplication([])
+    app = chinese.application([])
     style.apply(app)
     folder = Path(tempfile.mkdtemp(prefix="clinic_app_shots_"))
     saved = []

@@ -1,8 +1,8 @@
 """Settings dialog generated from the declarations in ``domain.settings_spec``: numbers as spin
-boxes, money typed in yuan (stored in fen), choices as lists."""
+boxes, money typed in yuan (stored in fen), choices as lists, yes/no settings as checkboxes."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout
 
 from ..domain.errors import ClinicError, ValidationError
 from ..domain.money import parse_yuan, yuan
@@ -16,6 +16,10 @@ EDITABLE = tuple(s for s in SETTINGS if s.kind)
 
 
 def _editor(spec, value):
+    if spec.kind == "flag":
+        box = QCheckBox(spec.label)
+        box.setChecked(bool(value))
+        return box
     if spec.kind == "choice":
         box = QComboBox()
         box.addItems(spec.choices)
@@ -35,6 +39,8 @@ def _editor(spec, value):
 
 
 def _read(spec, box):
+    if spec.kind == "flag":
+        return 1 if box.isChecked() else 0
     if spec.kind == "choice":
         return box.currentText()
     if spec.kind == "money":
@@ -55,7 +61,10 @@ class SettingsDialog(QDialog):
         for spec in EDITABLE:
             box = _editor(spec, settings.get(session.db, spec.key))
             self.inputs[spec.key] = box
-            form.addRow(spec.label, box)
+            if spec.kind == "flag":
+                form.addRow("", box)  # the checkbox says it itself
+            else:
+                form.addRow(spec.label, box)
         self.message = error_label()
         buttons = dialog_buttons(self.save, self.reject, "保存")
         layout = QVBoxLayout(self)

@@ -21,9 +21,53 @@ def dialog_buttons(on_ok, on_cancel, ok_text: str = "确定") -> QDialogButtonBo
     return buttons
 
 
+class WrappingLabel(QLabel):
+    """A word-wrapped label that asks its layout for the height its lines need at the width it is
+    given, as a plain minimum height. Qt's height-for-width is not honoured by every layout (form
+    rows, stacked pages, a window's own minimum): there a wrapped message got the height of one
+    line and the rest of it was drawn over the field below. Used for every message under a field
+    and for the wrapped notes beside such fields (one label with height-for-width in a box puts
+    the whole box back on it)."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self._fit()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False  # the minimum height set in _fit says it, to every layout alike
+
+    def sizeHint(self):  # noqa: N802
+        hint = super().sizeHint()
+        hint.setHeight(max(self.minimumHeight(), self.one_line()))  # the lines at the width it has
+        return hint
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def one_line(self) -> int:
+        """The height of one line of text (an empty label is a pixel shorter than a written one)."""
+        probe = QLabel("国")
+        probe.setFont(self.font())
+        probe.setWordWrap(self.wordWrap())
+        return probe.sizeHint().height()
+
+    def _fit(self) -> None:
+        if not self.wordWrap():
+            return
+        needed = self.heightForWidth(self.width()) if self.text() and self.width() > 0 else 0
+        needed = max(needed, self.one_line())
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
 def error_label() -> QLabel:
-    label = QLabel("")
-    label.setWordWrap(True)
+    label = WrappingLabel("")
     set_role(label, "error")
     return label
 
@@ -40,16 +84,25 @@ def row_of(*widgets) -> QWidget:
     return holder
 
 
+def reserve_space(label: QLabel) -> QLabel:
+    """A hidden ``label`` keeps its line in the layout, so the fields under it do not jump when
+    its message comes and goes (a message longer than a line still makes room for itself)."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    return label
+
+
 def with_error(widget: QWidget, error: QLabel) -> QWidget:
     """``widget`` with its own error line right under it, hidden until there is something to say:
-    a refusal is shown at the field it concerns."""
+    a refusal is shown at the field it concerns. The line's height is kept while it is hidden."""
     holder = QWidget()
     column = QVBoxLayout(holder)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
     column.addWidget(widget)
     error.hide()
-    column.addWidget(error)
+    column.addWidget(reserve_space(error))
     return holder
 
 
@@ -95,10 +148,32 @@ def password_pair() -> tuple[QLineEdit, QLineEdit]:
     return password, confirm
 
 
-def new_password_problem(password: QLineEdit, confirm: QLineEdit, username: str) -> str | None:
-    if password.text() != confirm.text():
-        return "两次输入的密码不一致"
-    return roles.password_problem(password.text(), username.strip())
+class PasswordFields:
+    """A new password and its confirmation, each with its own error line under it: a weak
+    password is said under 密码, a different second typing under 再次输入密码."""
+
+    def __init__(self):
+        self.password, self.confirm = password_pair()
+        self.password_error, self.confirm_error = error_label(), error_label()
+        self.password_error.setObjectName("error_password")
+        self.confirm_error.setObjectName("error_confirm")
+        self.password_row = with_error(self.password, self.password_error)
+        self.confirm_row = with_error(self.confirm, self.confirm_error)
+
+    def add_to(self, form) -> None:
+        form.addRow("密码", self.password_row)
+        form.addRow("再次输入密码", self.confirm_row)
+
+    def check(self, username: str) -> bool:
+        """Show what is wrong under the field it concerns; True when the pair may be saved."""
+        weak = roles.password_problem(self.password.text(), username.strip())
+        different = "两次输入的密码不一致" if not weak and self.password.text() != self.confirm.text() else None
+        for label, text in ((self.password_error, weak), (self.confirm_error, different)):
+            label.setText(text or "")
+            label.setVisible(bool(text))
+        if weak or different:
+            (self.password if weak else self.confirm).setFocus()
+        return not (weak or different)
 
 
 def busy_bar() -> QProgressBar:

@@ -8,7 +8,7 @@ from ..domain.errors import ClinicError
 from ..services import accounts as account_services
 from ..storage import reference
 from .style import set_role
-from .widgets import error_label, new_password_problem, password_pair
+from .widgets import PasswordFields, error_label, with_error
 
 
 class _WelcomePage(QWizardPage):
@@ -56,6 +56,9 @@ class _ClinicPage(QWizardPage):
 
 
 class _AdminPage(QWizardPage):
+    """Each problem under the field it concerns (密码至少8位 under 密码); a refusal from storage
+    that names no field (a user name already taken) on the line under the last field."""
+
     def __init__(self):
         super().__init__()
         self.setTitle("创建管理员账户")
@@ -63,26 +66,34 @@ class _AdminPage(QWizardPage):
         self.username = QLineEdit("admin")
         self.display_name = QLineEdit()
         self.display_name.setPlaceholderText("如：张医生")
-        self.password, self.confirm = password_pair()
+        self.passwords = PasswordFields()
+        self.password, self.confirm = self.passwords.password, self.passwords.confirm
+        self.password_error, self.confirm_error = self.passwords.password_error, self.passwords.confirm_error
+        self.username_error, self.display_name_error = error_label(), error_label()
         self.message = error_label()
         form = QFormLayout(self)
-        form.addRow("用户名", self.username)
-        form.addRow("姓名", self.display_name)
-        form.addRow("密码", self.password)
-        form.addRow("再次输入密码", self.confirm)
+        form.addRow("用户名", with_error(self.username, self.username_error))
+        form.addRow("姓名", with_error(self.display_name, self.display_name_error))
+        self.passwords.add_to(form)
         form.addRow("", self.message)
 
     def problem(self) -> str | None:
-        if not self.username.text().strip():
-            return "请填写用户名"
-        if not self.display_name.text().strip():
-            return "请填写姓名"
-        return new_password_problem(self.password, self.confirm, self.username.text())
+        """Check every field, each saying its own problem; the first problem, or None."""
+        problems = []
+        for field, label, text in ((self.username, self.username_error, "请填写用户名"),
+                                   (self.display_name, self.display_name_error, "请填写姓名")):
+            empty = not field.text().strip()
+            label.setText(text if empty else "")
+            label.setVisible(empty)
+            if empty:
+                problems.append(text)
+        if not self.passwords.check(self.username.text()):
+            problems.append(self.password_error.text() or self.confirm_error.text())
+        return problems[0] if problems else None
 
     def validatePage(self) -> bool:
-        problem = self.problem()
-        self.message.setText(problem or "")
-        return problem is None
+        self.message.setText("")
+        return self.problem() is None
 
 
 class FirstStartWizard(QWizard):

@@ -14,10 +14,22 @@ JIANGJIN = "500381"
 
 @pytest.fixture(autouse=True)
 def app_font(qapp):
+    """The app as the program starts it: its font, Qt's Chinese translation and the zh_CN locale."""
+    from clinic_app.ui import chinese
     from clinic_app.ui.fonts import load_app_font
 
+    chinese.install(qapp)
     qapp.setFont(load_app_font())
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def own_qsettings(tmp_path):
+    """What QSettings remembers (folders, window geometry) in the test's own folder, never the tester's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
+    return tmp_path / "qsettings"
 
 
 def _session(fresh_db, db_path, role: str, username: str) -> Session:

@@ -34,11 +34,11 @@ def test_wizard_is_chinese_and_creates_clinic_and_admin(qtbot, fresh_db):
     page.password.setText("abc")
     page.confirm.setText("abc")
     assert not page.validatePage()
-    assert "密码至少" in page.message.text()
+    assert "密码至少" in page.password_error.text()
     page.password.setText(PASSWORD)
     page.confirm.setText(PASSWORD + "x")
     assert not page.validatePage()
-    assert "不一致" in page.message.text()
+    assert "不一致" in page.confirm_error.text()
     page.confirm.setText(PASSWORD)
     wizard.accept()
     assert wizard.result() == wizard.DialogCode.Accepted

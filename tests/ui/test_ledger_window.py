@@ -101,12 +101,21 @@ def _other_session(session, user) -> Session:
 
 # --- what is shown ------------------------------------------------------------------------------
 
-def test_the_last_ended_quarter_is_chosen_and_the_totals_are_the_ledgers(qtbot, session, world, monkeypatch):
+def test_the_window_opens_on_the_current_quarter(qtbot, session, world, monkeypatch):
     move_to_2027(monkeypatch)
     window = _open(qtbot, session)
-    assert window.quarter().code == Q4                      # the last ended quarter
-    assert window.quarter_box.itemData(0) == Q1             # the current one comes first
-    assert window.quarter_box.itemText(0) == "2027年第一季度（本季度）"
+    assert window.quarter().code == Q1                      # the quarter staff are working in
+    assert window.quarter_box.currentIndex() == 0           # the current one comes first
+    assert window.quarter_box.currentText() == "2027年第一季度（本季度）"
+    assert window.period_label.text() == "2027年第一季度（2027-01-01 至 2027-03-31）"
+    assert window.shown_rows() == 0                         # the world's collections are all in 2026Q4
+    assert window.quarter_box.itemData(1) == Q4
+
+
+def test_the_totals_are_the_ledgers(qtbot, session, world, monkeypatch):
+    move_to_2027(monkeypatch)
+    window = _open(qtbot, session, quarter=Q4)
+    assert window.quarter().code == Q4
     expected = ledger_storage.ledger(session.db, Q4)
     assert window.shown_totals() == {k: f"{yuan(getattr(expected.totals, k))} 元" for k in FUNDS}
     assert expected.totals.total > 0 and expected.totals.programme > 0
@@ -118,7 +127,7 @@ def test_the_last_ended_quarter_is_chosen_and_the_totals_are_the_ledgers(qtbot, 
 
 def test_the_rows_are_the_ledgers_with_masked_id_numbers(qtbot, session, world, monkeypatch):
     move_to_2027(monkeypatch)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     expected = ledger_storage.ledger(session.db, Q4)
     model = window.rows_model
     assert window.shown_rows() == len(expected.rows) == 5
@@ -136,7 +145,7 @@ def test_the_rows_are_the_ledgers_with_masked_id_numbers(qtbot, session, world, 
 
 def test_the_allocation_against_the_programme_money_and_red_when_over(qtbot, session, world, monkeypatch):
     move_to_2027(monkeypatch)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     expected = ledger_storage.ledger(session.db, Q4)
     assert window.allocation.text() == "1000.00"
     assert window.spent_value.text() == f"{yuan(expected.programme_spent_fen)} 元"
@@ -176,7 +185,7 @@ def test_quarter_choices_go_back_to_the_first_collection(session, world):
 
 def test_export_writes_a_verified_package_and_shows_its_totals(qtbot, session, world, answers, stick, monkeypatch):
     move_to_2027(monkeypatch)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     package = _export(qtbot, window)
     assert package is not None and package.path == stick / PACKAGE
     assert _listing(stick) == [PACKAGE]
@@ -202,7 +211,7 @@ def test_export_writes_a_verified_package_and_shows_its_totals(qtbot, session, w
 
 def test_an_existing_package_is_replaced_only_when_asked(qtbot, session, world, answers, stick, monkeypatch):
     move_to_2027(monkeypatch)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     first = _export(qtbot, window)
     answers["confirm"] = False
     assert not window.export_package()                      # the user kept the old package
@@ -229,7 +238,7 @@ def test_a_full_stick_says_so_and_leaves_nothing(qtbot, session, world, answers,
         real(path, data)
 
     monkeypatch.setattr(le, "_write_file", write)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     assert _export(qtbot, window) is None
     assert len(calls) == 3
     [(title, text)] = answers["errors"]
@@ -247,7 +256,7 @@ def test_a_refused_export_says_nothing_was_written(qtbot, session, world, answer
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     answers["folder"] = str(blocker / "inside")             # can not be made: not a folder
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     assert _export(qtbot, window) is None
     [(_title, text)] = answers["errors"]
     assert text.startswith("无法写入") and "台账未能导出，也未留下不完整的文件" in text
@@ -265,7 +274,7 @@ def test_cancelling_the_folder_choice_does_nothing(qtbot, session, world, answer
 def test_closing_freezes_the_quarter(qtbot, session, world, answers, monkeypatch):
     w, _entries = world
     move_to_2027(monkeypatch)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     assert not window.close_button.isEnabled()
     assert "请先导出2026年第四季度的台账" in window.close_hint.text()   # the rule's own words (storage)
     assert CLOSE_EXPLANATION in window.close_hint.text()
@@ -282,7 +291,7 @@ def test_closing_freezes_the_quarter(qtbot, session, world, answers, monkeypatch
     with pytest.raises(StorageError, match="已结账"):
         w.dispense("2026-12-15", [line(w.risperidone, 1, "1")])
     assert answers["errors"] == []
-    reopened = _open(qtbot, session)                       # a new window reads the closed state
+    reopened = _open(qtbot, session, quarter=Q4)           # a new window reads the closed state
     assert reopened.state_label.text().startswith("已结账")
 
 
@@ -299,7 +308,7 @@ def test_a_quarter_not_ended_can_not_be_closed(qtbot, session, world, answers):
 def test_a_change_after_the_export_asks_for_a_new_export(qtbot, session, world, answers, monkeypatch):
     w, entries = world
     move_to_2027(monkeypatch)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     _export(qtbot, window)
     w.void(entries["second"]["id"], "录错患者", date="2026-12-20")
     window.reload()
@@ -314,7 +323,7 @@ def test_a_change_after_the_export_asks_for_a_new_export(qtbot, session, world, 
 def test_reopening_needs_an_administrator_and_a_reason(qtbot, session, world, answers, monkeypatch):
     w, _entries = world
     move_to_2027(monkeypatch)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     _export(qtbot, window)
     assert window.close_quarter()
 
@@ -397,7 +406,7 @@ def test_the_window_answers_while_the_package_is_written(qtbot, session, world, 
         return real(job, out_dir, progress, replace)
 
     monkeypatch.setattr(le, "write_package", slow)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     events: list[str] = []
     window.export_finished.connect(lambda package: events.append("done"))
     assert window.export_package()
@@ -453,7 +462,7 @@ def test_the_project_menu_opens_one_ledger_window(qtbot, session, world):
 def test_a_package_that_reads_back_wrong_is_not_kept(qtbot, session, world, answers, stick, monkeypatch):
     move_to_2027(monkeypatch)
     monkeypatch.setattr(le, "_read_file", lambda path: b"{}")   # the stick gives back something else
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     assert _export(qtbot, window) is None
     [(_title, text)] = answers["errors"]
     assert text.startswith("读回的台账清单与写入的不一致") and text.endswith(lw.NOTHING_WRITTEN)
@@ -463,7 +472,7 @@ def test_a_package_that_reads_back_wrong_is_not_kept(qtbot, session, world, answ
 def test_an_allocation_with_commas_out_of_their_groups_is_refused_at_the_field(qtbot, session, world,
                                                                                monkeypatch):
     move_to_2027(monkeypatch)
-    window = _open(qtbot, session)
+    window = _open(qtbot, session, quarter=Q4)
     before = quarters.get(session.db, Q4)["allocated_fen"]
     window.allocation.setText("1,2,3")
     assert not window.save_allocation()

@@ -4,13 +4,13 @@ in yuan from their settlements; the disability subsidy and the programme fund ar
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from ...domain.cost_split import FUND_LABELS, FUNDS
 from ...domain.errors import ValidationError
 from ...domain.money import parse_yuan, yuan
-from ..widgets import error_label
+from ..widgets import WrappingLabel, error_label, reserve_space
 
 PARTS = tuple((key, FUND_LABELS[key]) for key in FUNDS)
 SPLIT_COLUMNS = ("药品及规格", *(label for _key, label in PARTS))
@@ -36,9 +36,7 @@ class CostsBox(QGroupBox):
         self.insurance_error, self.relief_error = error_label(), error_label()
         for field in (self.insurance, self.relief):
             field.textChanged.connect(lambda _t: self.changed.emit())
-        form = QFormLayout()
-        form.addRow(FUND_LABELS["insurance"], self._with_error(self.insurance, self.insurance_error))
-        form.addRow(FUND_LABELS["relief"], self._with_error(self.relief, self.relief_error))
+        form = self._typed_fields()
 
         self.amounts: dict[str, QLabel] = {}
         grid = QGridLayout()
@@ -53,13 +51,11 @@ class CostsBox(QGroupBox):
         self.amounts["patient"].setText("0.00")
         self.amounts["patient"].setStyleSheet("font-weight: bold; color: #2e7d32;")
         self.amounts["programme"].setStyleSheet("font-weight: bold;")
-        self.cap = QLabel("")
+        self.cap = WrappingLabel("")
         self.cap.setObjectName("cap")
-        self.cap.setWordWrap(True)
         self.cap.setStyleSheet("color: #52606d;")
-        self.disability_note = QLabel("")   # why the 残联 subsidy is what it is (above all: why 0)
+        self.disability_note = WrappingLabel("")   # why the 残联 subsidy is what it is (above all: why 0)
         self.disability_note.setObjectName("disability_note")
-        self.disability_note.setWordWrap(True)
         self.disability_note.setStyleSheet("color: #52606d;")
 
         self.split = QTableWidget(0, len(SPLIT_COLUMNS))
@@ -83,16 +79,24 @@ class CostsBox(QGroupBox):
         column.addWidget(self.disability_note)
         column.addWidget(self.split)
 
-    @staticmethod
-    def _with_error(field, error) -> QVBoxLayout:
-        """The message on one line under the field: wrapped inside a form row it was cut off."""
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        error.setWordWrap(False)
-        column.addWidget(field, 0, Qt.AlignLeft)
-        error.hide()
-        column.addWidget(error)
-        return column
+    def _typed_fields(self) -> QGridLayout:
+        """Label, field, and the field's message on its own row under the field, its height kept
+        while it is empty: the message never lies over a field, and nothing moves when it goes.
+        A grid (not a form row) gives a message that wraps the height it needs."""
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        for row, (key, field, error) in enumerate((("insurance", self.insurance, self.insurance_error),
+                                                    ("relief", self.relief, self.relief_error))):
+            label = QLabel(FUND_LABELS[key])
+            label.setBuddy(field)
+            error.setObjectName(f"{key}_error")
+            error.hide()
+            grid.addWidget(label, 2 * row, 0, Qt.AlignRight | Qt.AlignVCenter)
+            grid.addWidget(field, 2 * row, 1, Qt.AlignLeft)
+            grid.addWidget(reserve_space(error), 2 * row + 1, 1)
+        grid.setColumnStretch(1, 1)
+        return grid
 
     # --- reading what was typed ---------------------------------------------------------------
     def _parse(self, field: QLineEdit, error: QLabel) -> int | None:

@@ -21,7 +21,7 @@ from ...storage.subsidy import disability_note
 from ..enrolment.common import DateField
 from ..keyboard import focus_first, set_tab_order
 from ..style import set_role
-from ..widgets import error_label, row_of, with_error
+from ..widgets import WrappingLabel, error_label, row_of, with_error
 from .costs import CostsBox
 from .lines import LinesTable
 from .done_page import DonePage
@@ -77,9 +77,8 @@ class DispensingDialog(QDialog):
     def _build_form(self) -> QWidget:
         page = QWidget()
         column = QVBoxLayout(page)
-        self.banner = QLabel("")
+        self.banner = WrappingLabel("")
         self.banner.setObjectName("refusal_banner")
-        self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
         column.addWidget(self.banner)
@@ -115,10 +114,9 @@ class DispensingDialog(QDialog):
         self.add_button.setObjectName("add_line")
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add_line_here)
-        hint = QLabel("数量超过“最多可领”时标红并说明原因，不会自动改小；请改为允许的数量。"
-                      if paid else "药品目录中还没有免费服药项目支付的规格，请管理员先添加规格和价格。")
+        hint = WrappingLabel("数量超过“最多可领”时标红并说明原因，不会自动改小；请改为允许的数量。"
+                             if paid else "药品目录中还没有免费服药项目支付的规格，请管理员先添加规格和价格。")
         set_role(hint, "hint" if paid else "error")
-        hint.setWordWrap(True)
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)
         add_row.addWidget(hint, 1)
@@ -332,9 +330,9 @@ class DispensingDialog(QDialog):
         return self.stack.currentIndex()
 
     def _save_path(self, title: str, default_name: str) -> str:
-        from PySide6.QtWidgets import QFileDialog
+        from .. import file_dialogs
 
-        path, _ = QFileDialog.getSaveFileName(self, title, default_name, "PDF 文件 (*.pdf)")
+        path, _ = file_dialogs.save_file(self, file_dialogs.PDF, title, default_name, "PDF 文件 (*.pdf)")
         return path
 
     def reject(self) -> None:

@@ -255,9 +255,9 @@ class DispensingPanel(QWidget):
         return self._open(VoidDialog(self.session, entry["id"], self))
 
     def _save_path(self, title: str, default_name: str) -> str:
-        from PySide6.QtWidgets import QFileDialog
+        from .. import file_dialogs
 
-        path, _ = QFileDialog.getSaveFileName(self, title, default_name, "PDF 文件 (*.pdf)")
+        path, _ = file_dialogs.save_file(self, file_dialogs.PDF, title, default_name, "PDF 文件 (*.pdf)")
         return path
 
     def _print(self, kind: str, target_id: int, name: str) -> bool:

@@ -3,7 +3,7 @@ paper, and record the agreement only when staff confirm 双方已签字 with the
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QPushButton
+from PySide6.QtWidgets import QComboBox, QDialog, QPushButton
 
 from ...documents import jobs
 from ...services import printing
@@ -11,6 +11,7 @@ from ...domain import agreement_terms
 from ...domain.errors import ClinicError
 from ...services import enrolment as enrolment_services
 from ...storage import agreements, clock, patients, reference
+from .. import file_dialogs
 from ..keyboard import read_only_field
 from ..style import set_role
 from ..widgets import row_of
@@ -107,7 +108,7 @@ class AgreementDialog(ActionDialog):
     # --- printing ----------------------------------------------------------------------------
     def _save_path(self) -> str:
         default = f"服务协议_{self.patient['name']}_{self.signed.text().strip()}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "保存服务协议（PDF）", default, "PDF 文件 (*.pdf)")
+        path, _ = file_dialogs.save_file(self, file_dialogs.PDF, "保存服务协议（PDF）", default, "PDF 文件 (*.pdf)")
         return path
 
     def _print_job(self):

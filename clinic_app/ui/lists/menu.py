@@ -66,13 +66,12 @@ def print_register(window):
 def print_calibration(window, path: str | None = None) -> str | None:
     """A test page with the card's grid: print it on plain paper, lay it on a real card, and set
     the offsets under 管理 → 设置 (救助卡套打偏移)."""
-    from PySide6.QtWidgets import QFileDialog
-
     from ...services import printing
-    from .. import messages
+    from .. import file_dialogs, messages
 
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(window, "保存校准页", "救助卡套打校准页.pdf", "PDF 文件 (*.pdf)")
+        path, _ = file_dialogs.save_file(window, file_dialogs.PDF, "保存校准页", "救助卡套打校准页.pdf",
+                                         "PDF 文件 (*.pdf)")
     if not path:
         return None
     printing.print_calibration(window.session.db, path)

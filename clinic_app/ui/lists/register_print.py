@@ -11,13 +11,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Qt, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QProgressDialog
 
 from ...documents import jobs
 from ...domain import roles
 from ...services import printing
 from ...storage.errors import StorageError
-from .. import messages
+from .. import file_dialogs, messages
 from ..worker import run_in_background
 
 PDF_FILTER = "PDF 文件（打印用） (*.pdf)"
@@ -39,7 +39,8 @@ class RegisterPrinter(QObject):
 
     def choose_path(self) -> Path | None:
         """Ask where to save, PDF or Excel; tests replace this."""
-        path, chosen = QFileDialog.getSaveFileName(self.parent_widget, "打印患者登记名单", self.default_name(),
+        path, chosen = file_dialogs.save_file(self.parent_widget, file_dialogs.REGISTER_EXPORT, "打印患者登记名单",
+                                               self.default_name(),
                                                    f"{PDF_FILTER};;{XLSX_FILTER}")
         if not path:
             return None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from ...domain import roles
@@ -22,7 +22,7 @@ from ...exchange.lists_xlsx import write_list_xlsx
 from ...services import printing
 from ...storage import audit
 from ...storage.db import connect
-from .. import messages
+from .. import file_dialogs, messages
 from ..style import set_role
 from ..widgets import read_only_rows
 from ..worker import run_in_background
@@ -315,7 +315,7 @@ class ListTab(QWidget):
 
     def choose_export_path(self) -> Path | None:
         """Ask where to save; tests replace this."""
-        path, _filter = QFileDialog.getSaveFileName(self, f"导出“{self.content.title}”",
+        path, _filter = file_dialogs.save_file(self, file_dialogs.WORK_LIST, f"导出“{self.content.title}”",
                                                     self.default_export_name(), "Excel 文件 (*.xlsx)")
         if not path:
             return None
@@ -360,7 +360,7 @@ class ListTab(QWidget):
 
     def choose_print_path(self) -> Path | None:
         """Ask where to save the printout; tests replace this."""
-        path, _filter = QFileDialog.getSaveFileName(self, f"打印“{self.content.title}”",
+        path, _filter = file_dialogs.save_file(self, file_dialogs.WORK_LIST, f"打印“{self.content.title}”",
                                                     self.default_print_name(), "PDF 文件（打印用） (*.pdf)")
         if not path:
             return None

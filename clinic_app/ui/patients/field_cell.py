@@ -8,6 +8,7 @@ from ...domain import patient_fields as pf
 
 ERROR_STYLE = "color: #c62828;"
 WARNING_STYLE = "color: #b25e00;"
+HINT_STYLE = "color: #52606d;"
 REQUIRED_MARK = '<span style="color:#c62828;">*</span>'
 SUGGESTION_TEXT = "转换为18位"
 
@@ -32,10 +33,15 @@ class FieldCell(QWidget):
 
     suggestion_taken = Signal(str)
 
-    def __init__(self, key: str, input_widget: QWidget, parent=None):
+    def __init__(self, key: str, input_widget: QWidget, parent=None, hint: str = ""):
         super().__init__(parent)
         self.key = key
         self.input = input_widget
+        self.hint = QLabel(hint)   # what the field is for, always shown (the field's ``hint``)
+        self.hint.setObjectName(f"hint_{key}")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.setVisible(bool(hint))
         self.message = QLabel()
         self.message.setObjectName(f"error_{key}")
         self.message.setWordWrap(True)
@@ -55,6 +61,7 @@ class FieldCell(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(input_widget)
+        layout.addWidget(self.hint)
         layout.addLayout(line)
         layout.addStretch(1)  # the input stays level with its label when a neighbour grows
 

@@ -102,7 +102,7 @@ class PatientForm(QDialog):
             editor = make_editor(field, *town_choices(self.session))
         else:
             editor = make_editor(field)
-        cell = FieldCell(field.key, editor.widget)
+        cell = FieldCell(field.key, editor.widget, hint=field.hint)
         editor.widget.ensurePolished()  # so the style sheet's padding counts in the height
         height = editor.widget.sizeHint().height() if field.kind not in (pf.MULTI, pf.IMAGE) else 0
         grid.add(field_label(field, editor.widget, height), cell, is_wide(field))

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from .. import file_dialogs
 
 PREVIEW_SIZE = (105, 140)  # a 1-inch ID photo is 25 × 35 mm
 MAX_STORED_SIDE = 800
@@ -114,7 +116,7 @@ class PhotoBox(QWidget):
 
     def _choose_file(self) -> str:
         """Overridable: tests return a path instead of showing the file dialog."""
-        path, _filter = QFileDialog.getOpenFileName(self, "选择照片", "", FILE_FILTER)
+        path, _filter = file_dialogs.open_file(self, file_dialogs.PHOTO, "选择照片", FILE_FILTER)
         return path
 
     def _refresh(self) -> None:
