@@ -295,3 +295,13 @@ def m010_seals(db):
     if last_id:
         audit.record(db, audit.KEYED, "database", None,
                      "审计链自此使用密钥（HMAC）：此前各行为普通哈希，此后各行无钥匙无法重算")
+
+
+@MIGRATIONS()
+def m011_search_index(db):
+    """The patient search index (``storage.search_index``): keys for short queries, kept by
+    triggers on ``patients``, filled here from the existing patients. Derived, not sealed."""
+    from . import search_index
+
+    search_index.create(db)
+    search_index.rebuild(db)
