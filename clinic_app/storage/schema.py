@@ -305,3 +305,18 @@ def m011_search_index(db):
 
     search_index.create(db)
     search_index.rebuild(db)
+
+
+@MIGRATIONS()
+def m012_stock_balances(db):
+    """The running stock of every batch (``storage.stock``): kept by triggers on ``stock_moves``
+    in the same transaction as every move, so a collection reads one row per batch instead of
+    summing every move ever made. Derived, not sealed; filled here from the existing moves.
+    Also the indexes a void's stock return (moves of a line) and the foreign-key checks of a new
+    collection's rows (moves and cover by their line and entry) look up by."""
+    from . import stock
+
+    stock.create_balances(db)
+    stock.rebuild_balances(db)
+    db["stock_moves"].create_index(["dispensing_line_id"], if_not_exists=True)
+    db["line_cover"].create_index(["dispensing_id"], if_not_exists=True)
