@@ -56,8 +56,15 @@ def _parts(prefixes, values) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8)
+def _keyed(key: bytes):
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def _mac(key: bytes, message: str) -> str:
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    mac = _keyed(key).copy()  # the key schedule once, not per row
+    mac.update(message.encode("utf-8"))
+    return mac.hexdigest()
 
 
 def row_seal(key: bytes, table: str, row_id, columns, values, *, tags: bool = True) -> str:
