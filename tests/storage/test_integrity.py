@@ -458,3 +458,13 @@ def test_a_changed_row_outside_the_package_is_left_to_the_daily_full_check(db_fi
         db.conn.close()
     bad = check(db_file)  # the daily full check
     assert not bad.ok and f"第 {old[0]} 条领药记录内容已被改动" in bad.reason
+
+
+def test_the_quick_check_counts_seals_from_the_small_index(db_file):
+    db = connect(db_file)
+    try:
+        plan = db.conn.execute("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM row_seals WHERE tbl = ?",
+                               ["dispensings"]).fetchall()
+        assert "USING COVERING INDEX row_seals_tbl" in plan[0][-1]
+    finally:
+        db.conn.close()
