@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 MAC_HEX = 64      # the HMAC itself, hex
 TAG_HEX = 4       # per-column tag: says *which* column changed, not whether (the MAC does that)
@@ -32,15 +33,45 @@ def _encode(value) -> str:
     return f"s{len(text)}:{text}"
 
 
+@lru_cache(maxsize=256)
+def _prefixes(columns: tuple) -> tuple[str, ...]:
+    return tuple(f"{_encode(c)}=" for c in columns)
+
+
+def _parts(prefixes, values) -> list[str]:
+    """``f"{_encode(column)}={_encode(value)}"`` per column, with the common types inline: a
+    check seals every row of a package again, so this is its hot loop."""
+    out = []
+    append = out.append
+    for prefix, value in zip(prefixes, values):
+        kind = type(value)
+        if kind is str:
+            append(f"{prefix}s{len(value)}:{value}")
+        elif kind is int:
+            append(f"{prefix}i{value}")
+        elif value is None:
+            append(prefix + "n")
+        else:
+            append(prefix + _encode(value))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _keyed(key: bytes):
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def _mac(key: bytes, message: str) -> str:
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    mac = _keyed(key).copy()  # the key schedule once, not per row
+    mac.update(message.encode("utf-8"))
+    return mac.hexdigest()
 
 
 def row_seal(key: bytes, table: str, row_id, columns, values, *, tags: bool = True) -> str:
     """The row's MAC (64 hex) followed by one short tag per column, in ``columns`` order
     (``tags=False``: the MAC alone, all a check needs until a row fails)."""
     head = f"{_encode(table)}|{_encode(str(row_id))}"
-    parts = [f"{_encode(c)}={_encode(v)}" for c, v in zip(columns, values)]
+    parts = _parts(_prefixes(tuple(columns)), values)
     mac = _mac(key, head + "|" + "|".join(parts))
     if not tags:
         return mac

@@ -237,7 +237,8 @@ def xlsx_bytes(ledger: Ledger, generated_at: dt.datetime) -> bytes:
     props.creator = props.lastModifiedBy = "clinic_app"
     props.created = props.modified = generated_at.replace(tzinfo=None, microsecond=0)
     buffer = io.BytesIO()
-    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    # Stored, not deflated: _rezip unpacks and deflates every entry once more anyway.
+    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)
     ExcelWriter(workbook, archive).save()  # not save_workbook: it stamps "modified" with now
     sheet_path = "xl/worksheets/sheet1.xml"
     return _rezip(buffer.getvalue(), generated_at,

@@ -27,7 +27,7 @@ RIGHT = "ledger.export"
 def ledger_job(db, quarter, whole_id_numbers: bool | None = None) -> LedgerJob:
     """Read the ledger; a closed quarter's package is dated when it was closed (so exporting it
     again gives the same bytes)."""
-    refused = integrity.refusal(db)   # a package from a tampered history would carry it on
+    refused = integrity.refusal(db, quarter)  # a package of tampered rows would carry them on
     if refused:
         raise ExportError(refused)
     ledger = read_ledger(db, quarter, whole_id_numbers)

@@ -17,7 +17,7 @@ def close(db, actor, quarter, package_dir=None) -> dict:
     """The fingerprint is taken here, above storage: storage/quarters need not know the ledger.
     A quarter is not closed over records that fail the integrity check: its books would be
     sealed with whatever was changed behind the program's back."""
-    refused = integrity.refusal(db)
+    refused = integrity.refusal(db, quarter)
     if refused:
         raise RefusedError(refused)
     return quarters.close(db, quarter, actor, package_dir, fingerprint=ledger(db, quarter).fingerprint())

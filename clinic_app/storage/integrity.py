@@ -90,6 +90,24 @@ def _forged(table, row_id, row) -> str:
     return f"{_subject(table, row_id, row)}不是本程序写入的（没有有效的校验记录，可能是绕过程序添加或调换的）"
 
 
+def _check_row(key: bytes, table: str, row_id, values, columns, seal: str | None,
+               problems: list[Problem]) -> None:
+    rid = str(row_id)
+    fresh = seal_crypto.row_seal(key, table, row_id, columns, values, tags=False)
+    if seal is not None and seal_crypto.same(seal[:seal_crypto.MAC_HEX], fresh):
+        return
+    fresh = seal_crypto.row_seal(key, table, row_id, columns, values)
+    row = dict(zip(columns, values))
+    if seal is None or len(seal) == seal_crypto.MAC_HEX:  # no seal, or a tombstone
+        problems.append(Problem(table, rid, _forged(table, rid, row)))
+        return
+    cols = seal_crypto.changed_columns(seal, fresh, columns)
+    if not cols or len(cols) == len(columns):
+        problems.append(Problem(table, rid, _forged(table, rid, row)))
+    else:
+        problems.append(Problem(table, rid, _changed(table, rid, row, cols)))
+
+
 def _check_table(db, key: bytes, table: str, problems: list[Problem]) -> int:
     stored = {r[0]: r[1] for r in db.conn.execute(
         "SELECT row_id, mac FROM row_seals WHERE tbl = ?", [table])}
@@ -103,20 +121,7 @@ def _check_table(db, key: bytes, table: str, problems: list[Problem]) -> int:
         checked += 1
         rid = str(row_id)
         seen.add(rid)
-        fresh = seal_crypto.row_seal(key, table, row_id, columns, values, tags=False)
-        seal = stored.get(rid)
-        if seal is not None and seal_crypto.same(seal[:seal_crypto.MAC_HEX], fresh):
-            continue
-        fresh = seal_crypto.row_seal(key, table, row_id, columns, values)
-        row = dict(zip(columns, values))
-        if seal is None or len(seal) == seal_crypto.MAC_HEX:  # no seal, or a tombstone
-            problems.append(Problem(table, rid, _forged(table, rid, row)))
-            continue
-        cols = seal_crypto.changed_columns(seal, fresh, columns)
-        if not cols or len(cols) == len(columns):
-            problems.append(Problem(table, rid, _forged(table, rid, row)))
-        else:
-            problems.append(Problem(table, rid, _changed(table, rid, row, cols)))
+        _check_row(key, table, row_id, values, columns, stored.get(rid), problems)
     for rid, seal in stored.items():
         if rid in seen:
             continue
@@ -260,12 +265,104 @@ def read_anchor(path: str | Path) -> dict:
 
 # --- the hook before exporting a ledger or closing a quarter ----------------------------------
 
-def refusal(db) -> str | None:
-    """A Chinese reason to refuse exporting or closing when the records fail the check, else None."""
-    result = verify(db)
+def refusal(db, quarter=None) -> str | None:
+    """A Chinese reason to refuse exporting or closing when the records fail the check, else None.
+
+    Without ``quarter``: the full check. With it (exporting or closing that quarter):
+    ``verify_package`` — the quick check plus the full seal check of every row the quarter's
+    package carries, so the cost follows the package, not the whole history."""
+    result = verify(db) if quarter is None else verify_package(db, quarter)
     if result.ok:
         return None
     return f"记录校验未通过，不能继续：{result.reason}。请联系管理员。"
+
+
+# Small tables a package draws on (the clinic, its settings, users who signed, the catalogue,
+# the quarter's allocation and events): checked whole, they cost next to nothing.
+PACKAGE_TABLES = ("clinics", "towns", "settings", "users", "drugs", "drug_specs", "drug_prices",
+                  "quarters", "quarter_events")
+_PACKAGE_SQL = """
+SELECT d.id, d.voids_id, d.patient_id, d.card_id, l.id
+FROM dispensings d JOIN dispensing_lines l ON l.dispensing_id = d.id
+WHERE d.date BETWEEN ? AND ?
+"""
+
+
+def package_rows(db, quarter) -> dict[str, set[int]]:
+    """The rows of the large tables a quarter's package carries: its entries (and the entries
+    they void), their lines, the patients and the rescue cards they name."""
+    from ..domain import quarters as dq
+
+    q = quarter if isinstance(quarter, dq.Quarter) else dq.parse(str(quarter))
+    rows: dict[str, set[int]] = {"dispensings": set(), "dispensing_lines": set(), "patients": set(),
+                                 "rescue_cards": set()}
+    for entry, voided, patient, card, line in db.conn.execute(
+            _PACKAGE_SQL, [q.first_day.isoformat(), q.last_day.isoformat()]):
+        rows["dispensings"].add(entry)
+        rows["dispensing_lines"].add(line)
+        rows["patients"].add(patient)
+        if voided is not None:
+            rows["dispensings"].add(voided)
+        if card is not None:
+            rows["rescue_cards"].add(card)
+    return rows
+
+
+def verify_package(db, quarter) -> Result:
+    """Before exporting or closing ``quarter``: every row its package carries, seal by seal
+    (named when changed), then the quick check (key, seal head, roll-ups, triggers and the audit
+    chain since the last check that passed). A changed row elsewhere in the history is left to
+    the daily full check (``startup_check``)."""
+    try:
+        key = integrity_key.of(db, create=False)
+    except StorageError:
+        return verify(db, full=False)  # says the key is missing
+    problems: list[Problem] = []
+    checked = 0
+    stored_check = db.execute("SELECT key_check FROM seal_head WHERE id = 1").fetchone() \
+        if _has_seal_head(db) else None
+    if stored_check is not None and seal_crypto.same(stored_check[0], seal_crypto.key_check(key)):
+        for table, ids in package_rows(db, quarter).items():
+            checked += check_rows(db, key, table, ids, problems)
+        for table in PACKAGE_TABLES:
+            checked += _check_table(db, key, table, problems)
+    quick = verify(db, full=False, audit_after=_checked_upto(db))
+    if not quick.ok and not problems:
+        # Something is wrong elsewhere (triggers dropped, rows deleted, the chain broken): the
+        # export is refused either way, and the full check names the first bad record.
+        full = verify(db)
+        if not full.ok:
+            return full
+    return Result(not problems and quick.ok, problems + quick.problems, quick.audit_checked,
+                  checked, quick.head)
+
+
+def _has_seal_head(db) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'seal_head'").fetchone() is not None
+
+
+def check_rows(db, key: bytes, table: str, ids, problems: list[Problem]) -> int:
+    """The full seal check of the rows ``ids`` of ``table``: a changed row is named, and a row
+    the package refers to that is gone while its seal says it was never deleted."""
+    pk = seals.key_column(db, table)
+    ids = sorted(ids)
+    checked = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        stored = {r[0]: r[1] for r in db.conn.execute(
+            f"SELECT row_id, mac FROM row_seals WHERE tbl = ? AND row_id IN ({marks})",
+            [table, *map(str, chunk)])}
+        seen = set()
+        for row_id, values, columns in seals.rows_of(db, table, f"WHERE [{pk}] IN ({marks})", chunk):
+            checked += 1
+            seen.add(str(row_id))
+            _check_row(key, table, row_id, values, columns, stored.get(str(row_id)), problems)
+        for rid in map(str, chunk):
+            seal = stored.get(rid)
+            if rid not in seen and seal is not None and len(seal) != seal_crypto.MAC_HEX:
+                problems.append(Problem(table, rid, _deleted(table, rid)))
+    return checked
 
 
 # --- the start-up check ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ import json
 from ..domain import pinyin
 from ..domain.patient_fields import GUARDIAN_FIELDS, MULTI, BOOL, PATIENT_FIELDS, IMAGE
 from ..domain.text import to_halfwidth
-from . import audit, clock
+from . import audit, clock, search_index
 from .errors import DuplicateError, NotFoundError
 
 PATIENT_COLUMNS = tuple(f.key for f in PATIENT_FIELDS if f.kind != IMAGE)
@@ -253,20 +253,122 @@ def _escape_like(text: str) -> str:
 
 def search(db, query: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
     """Search as you type: Chinese name fragment, pinyin initials or full pinyin, or any part of
-    the ID, card or phone numbers. Best matches first (exact, then prefix), then newest."""
+    the ID, card or phone numbers. Best matches first (exact, then prefix), then newest.
+
+    The result is exactly ``scan_sql``'s (a LIKE over every patient, ORDER BY rank, newest), got
+    tier by tier of the ranking (``_tiers``): each tier's rows come from the search index when it
+    proposes few candidates, otherwise from a walk down from the newest patient that stops at
+    ``limit`` — quick exactly because the tier's rows are then dense."""
     kind, q = classify_query(query)
-    like = _escape_like(q)
     if kind == "all":
         return list(db.query(LIST_SQL + " ORDER BY p.id DESC LIMIT ?", [limit]))
+    found: list[dict] = []
+    for condition, args, sources in _tiers(kind, q):
+        remaining = limit - len(found)
+        if remaining <= 0:
+            break
+        candidates = _candidates(db, sources, limit)
+        if candidates is None:  # dense, or no index: newest first, stop at the limit
+            sql = f"{LIST_SQL} WHERE {condition} ORDER BY p.id DESC LIMIT ?"
+            found += db.query(sql, args + [remaining])
+        else:
+            sql = (f"{LIST_SQL} WHERE p.id IN ({candidates[0]}) AND {condition} "
+                   f"ORDER BY p.id DESC LIMIT ?")
+            found += db.query(sql, candidates[1] + args + [remaining])
+    return found
+
+
+def scan_sql(kind: str, q: str) -> tuple[str, list]:
+    """(WHERE, ORDER BY) of the plain scan the search must equal (and did before the index)."""
+    like = _escape_like(q)
     if kind == "numbers":
-        where, args = "p.search_numbers LIKE ? ESCAPE '\\'", [f"%{like}%"]
-        order, oargs = "(p.id_number LIKE ? ESCAPE '\\') DESC", [f"{like}%"]
-    elif kind == "pinyin":
-        where = "(p.search_initials LIKE ? ESCAPE '\\' OR p.search_pinyin LIKE ? ESCAPE '\\')"
-        args = [f"% {like}%", f"% {like}%"]
-        order, oargs = "(p.search_initials LIKE ? ESCAPE '\\') DESC", [f"% {like} %"]
-    else:
-        where, args = "p.name LIKE ? ESCAPE '\\'", [f"%{like}%"]
-        order, oargs = "(p.name = ?) DESC, (p.name LIKE ? ESCAPE '\\') DESC", [q, f"{like}%"]
+        return ("p.search_numbers LIKE ? ESCAPE '\\'", [f"%{like}%"]), \
+            ("(p.id_number LIKE ? ESCAPE '\\') DESC", [f"{like}%"])
+    if kind == "pinyin":
+        return ("(p.search_initials LIKE ? ESCAPE '\\' OR p.search_pinyin LIKE ? ESCAPE '\\')",
+                [f"% {like}%", f"% {like}%"]), \
+            ("(p.search_initials LIKE ? ESCAPE '\\') DESC", [f"% {like} %"])
+    return ("p.name LIKE ? ESCAPE '\\'", [f"%{like}%"]), \
+        ("(p.name = ?) DESC, (p.name LIKE ? ESCAPE '\\') DESC", [q, f"{like}%"])
+
+
+def scan(db, query: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
+    """The search as one LIKE over every patient: what ``search`` must equal (tests, benchmark)."""
+    kind, q = classify_query(query)
+    if kind == "all":
+        return list(db.query(LIST_SQL + " ORDER BY p.id DESC LIMIT ?", [limit]))
+    (where, args), (order, oargs) = scan_sql(kind, q)
     sql = f"{LIST_SQL} WHERE {where} ORDER BY {order}, p.id DESC LIMIT ?"
     return list(db.query(sql, args + oargs + [limit]))
+
+
+# A tier's candidates come from the index when it proposes fewer than this many (per result
+# row asked for, at least MIN_CAP): beyond that the tier's rows are dense enough for a walk
+# down from the newest patient to find ``limit`` of them sooner than sorting all candidates.
+CAP_PER_ROW, MIN_CAP = 4, 2000
+
+
+def _tiers(kind: str, q: str):
+    """(condition, args, candidate sources) per tier of the ranking, best first.
+
+    ``ORDER BY (a) DESC, (b) DESC, p.id DESC`` puts a = 1 first, then 0, then NULL; each tier
+    is one such value of the ranking terms with the match condition, newest first. Its sources
+    are subqueries of patient ids, each holding every row of the tier (the rarest is used), or
+    None: no index helps, walk."""
+    (where, args), _ = scan_sql(kind, q)
+    like = _escape_like(q)
+    if kind == "numbers":
+        first, pre = "(p.id_number LIKE ? ESCAPE '\\')", [f"{like}%"]
+        grams = [_one_key(search_index.NUMBER_GRAM, q[i:i + search_index.GRAM])
+                 for i in range(len(q) - search_index.GRAM + 1)]
+        return [(f"{where} AND {first} IS 1", args + pre, [_key_range(search_index.ID_NUMBER, q)]),
+                (f"{where} AND {first} IS 0", args + pre, grams or None)]
+    if kind == "pinyin":
+        first, exact = "(p.search_initials LIKE ? ESCAPE '\\')", [f"% {like} %"]
+        every = [_key_range(search_index.PINYIN, q)]
+        return [(f"{where} AND {first} IS 1", args + exact, [_one_key(search_index.PINYIN, q)]),
+                (f"{where} AND {first} IS 0", args + exact, every),
+                (f"{where} AND {first} IS NULL", args + exact, every)]
+    exact, prefix, pre = "(p.name = ?)", "(p.name LIKE ? ESCAPE '\\')", [f"{like}%"]
+    return [(f"{where} AND {exact} IS 1", args + [q], [("SELECT id FROM patients WHERE name = ?", [q])]),
+            (f"{where} AND {exact} IS 0 AND {prefix} IS 1", args + [q] + pre,
+             [_key_range(search_index.NAME, q)]),
+            (f"{where} AND {exact} IS 0 AND {prefix} IS 0", args + [q] + pre,
+             [_key_range(search_index.NAME_SUFFIX, q)])]
+
+
+def _one_key(kind: int, key: str) -> tuple[str, list]:
+    return "SELECT patient_id FROM search_index WHERE kind = ? AND key = ?", [kind, key]
+
+
+def _after(prefix: str) -> str | None:
+    """The smallest string greater than every string starting with ``prefix``."""
+    for i in range(len(prefix) - 1, -1, -1):
+        code = ord(prefix[i]) + 1
+        if 0xD800 <= code <= 0xDFFF:
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return prefix[:i] + chr(code)
+    return None
+
+
+def _key_range(kind: int, prefix: str) -> tuple[str, list]:
+    """Patients with a key of ``kind`` starting with ``prefix``: a range of the index."""
+    high = _after(prefix)
+    sql = "SELECT patient_id FROM search_index WHERE kind = ? AND key >= ?"
+    if high is None:
+        return sql, [kind, prefix]
+    return sql + " AND key < ?", [kind, prefix, high]
+
+
+def _candidates(db, sources, limit: int) -> tuple[str, list] | None:
+    """The rarest source as (subquery, args), or None when even it proposes too many."""
+    if not sources:
+        return None
+    cap = max(MIN_CAP, CAP_PER_ROW * limit)
+    best = min(((_count(db, sql, args, cap), sql, args) for sql, args in sources), key=lambda b: b[0])
+    return None if best[0] >= cap else (best[1], best[2])
+
+
+def _count(db, sql: str, args: list, cap: int) -> int:
+    return db.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", args + [cap]).fetchone()[0]

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from ..domain import seal_crypto
 
-# Table → Chinese name used in messages. line_cover is derived (rebuilt from the dispensings)
-# and not sealed.
+# Table → Chinese name used in messages. line_cover (rebuilt from the dispensings),
+# search_index (patient search keys) and stock_balances (running stock per batch) are derived,
+# kept by triggers or rebuilt in the same transaction as their source rows, and not sealed.
 SEALED = {
     "clinics": "单位表", "towns": "乡镇表", "drugs": "药品目录",
     "households": "家庭户表", "guardians": "监护人表", "patients": "患者档案",

@@ -20,10 +20,38 @@ KIND_LABELS = {RECEIVE: "入库", ISSUE: "发药出库", VOID_RETURN: "作废退
 DEFAULT_SUPPLIER = "区精神卫生中心"
 EXPIRY_WARNING_DAYS = 60
 
-_BALANCE_SQL = """
-SELECT b.*, COALESCE((SELECT SUM(m.packs) FROM stock_moves m WHERE m.batch_id = b.id {until}), 0) AS packs
+# Up to a day: the sum of the batch's moves until then.
+_BALANCE_UNTIL_SQL = """
+SELECT b.*, COALESCE((SELECT SUM(m.packs) FROM stock_moves m WHERE m.batch_id = b.id AND m.date <= ?), 0) AS packs
 FROM stock_batches b
 """
+# Now: the running balance ``stock_balances`` keeps (derived from the moves, not sealed).
+_BALANCE_SQL = """
+SELECT b.*, COALESCE(sb.packs, 0) AS packs
+FROM stock_batches b LEFT JOIN stock_balances sb ON sb.batch_id = b.id
+"""
+BALANCE_TRIGGERS = ("stock_balances_insert", "stock_balances_update", "stock_balances_delete")
+
+
+def create_balances(db) -> None:
+    """The running balance per batch and the triggers on ``stock_moves`` that keep it (m012)."""
+    db.execute("CREATE TABLE IF NOT EXISTS stock_balances (batch_id INTEGER PRIMARY KEY, "
+               "packs INTEGER NOT NULL)")
+    add = ("INSERT INTO stock_balances (batch_id, packs) VALUES (NEW.batch_id, NEW.packs) "
+           "ON CONFLICT (batch_id) DO UPDATE SET packs = packs + excluded.packs;")
+    take = "UPDATE stock_balances SET packs = packs - OLD.packs WHERE batch_id = OLD.batch_id;"
+    for name in BALANCE_TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute(f"CREATE TRIGGER stock_balances_insert AFTER INSERT ON stock_moves BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER stock_balances_update AFTER UPDATE OF batch_id, packs ON stock_moves "
+               f"BEGIN {take} {add} END")
+    db.execute(f"CREATE TRIGGER stock_balances_delete AFTER DELETE ON stock_moves BEGIN {take} END")
+
+
+def rebuild_balances(db) -> None:
+    db.execute("DELETE FROM stock_balances")
+    db.execute("INSERT INTO stock_balances (batch_id, packs) "
+               "SELECT batch_id, SUM(packs) FROM stock_moves GROUP BY batch_id")
 
 
 def _move(db, batch_id: int, date: str, packs: int, kind: str, user, line_id: int | None = None,
@@ -36,7 +64,7 @@ def _move(db, batch_id: int, date: str, packs: int, kind: str, user, line_id: in
 
 def _batches(db, where: str, args: list, until: str | None = None) -> list[dict]:
     """Batches with their packs in stock (counting only moves up to ``until`` when given)."""
-    sql = _BALANCE_SQL.format(until="AND m.date <= ?" if until else "")
+    sql = _BALANCE_UNTIL_SQL if until else _BALANCE_SQL
     params = ([until] if until else []) + list(args)
     return list(db.query(sql + " WHERE " + where + " ORDER BY b.expiry_date, b.received_date, b.id", params))
 

@@ -389,3 +389,82 @@ def test_a_forged_checkpoint_does_not_skip_a_changed_row(db_file):
     shell(db_file, "UPDATE audit_log SET summary = '改过', hash = 'x' WHERE id = 2",
           "UPDATE settings SET value = '2:x' WHERE key = 'integrity_checked_upto'")
     assert not _startup(db_file, "2026-12-01").ok
+
+
+# --- exporting checks the rows of its own package ------------------------------------------------
+
+def _tamper_keeping_triggers(path, *statements):
+    """Someone with the key: drops the triggers, edits, and puts the seal triggers back, so the
+    quick check (triggers, roll-ups, head) sees nothing; only the changed row's own seal tells."""
+    from clinic_app.storage import seals
+
+    shell(path, *statements)
+    db = connect(path)
+    try:
+        seals.install(db)
+        db.conn.commit()
+    finally:
+        db.conn.close()
+
+
+def _last_quarter(path):
+    from clinic_app.domain import quarters as dq
+    import datetime as dt
+
+    day = first(path, "SELECT max(date) FROM dispensings")[0]
+    return dq.quarter_of(dt.date.fromisoformat(day))
+
+
+def test_a_changed_line_of_the_exported_quarter_is_refused_and_named(db_file):
+    from clinic_app.exchange import ledger_export
+    from clinic_app.services import exports
+
+    quarter = _last_quarter(db_file)
+    line = first(db_file, "SELECT l.id FROM dispensing_lines l JOIN dispensings d ON d.id = l.dispensing_id "
+                          f"WHERE d.date >= '{quarter.first_day}' ORDER BY l.id DESC LIMIT 1")[0]
+    _tamper_keeping_triggers(db_file, ("UPDATE dispensing_lines SET total_fen = total_fen + 100 WHERE id = ?", [line]))
+    assert check(db_file, full=False).ok  # the quick check alone cannot see it
+    db = open_database(db_file)
+    try:
+        with pytest.raises(ledger_export.ExportError, match=f"第 {line} 条领药明细内容已被改动（领药总金额）"):
+            exports.ledger_job(db, quarter.code)
+    finally:
+        db.conn.close()
+
+
+def test_a_changed_row_outside_the_package_is_left_to_the_daily_full_check(db_file, monkeypatch):
+    from clinic_app.services import exports
+
+    quarter = _last_quarter(db_file)
+    old = first(db_file, f"SELECT min(id), count(*) FROM dispensings WHERE date < '{quarter.first_day}'")
+    assert old[1] > 0
+    _tamper_keeping_triggers(db_file, ("UPDATE dispensings SET total_fen = 1 WHERE id = ?", [old[0]]))
+    checked = []
+    original = integrity.check_rows
+    monkeypatch.setattr(integrity, "check_rows", lambda db, key, table, ids, problems:
+                        checked.append((table, set(ids))) or original(db, key, table, ids, problems))
+    db = open_database(db_file)
+    try:
+        result = integrity.verify_package(db, quarter.code)
+        assert result.ok
+        exports.ledger_job(db, quarter.code)  # not refused: the package does not carry it
+        package = integrity.package_rows(db, quarter.code)
+        assert dict(checked[:len(package)]) == package and old[0] not in package["dispensings"]
+        total = db.execute("SELECT count(*) FROM dispensings").fetchone()[0] + \
+            db.execute("SELECT count(*) FROM dispensing_lines").fetchone()[0]
+        carried = len(package["dispensings"]) + len(package["dispensing_lines"])
+        assert carried < total  # what the package carries, not the whole history
+    finally:
+        db.conn.close()
+    bad = check(db_file)  # the daily full check
+    assert not bad.ok and f"第 {old[0]} 条领药记录内容已被改动" in bad.reason
+
+
+def test_the_quick_check_counts_seals_from_the_small_index(db_file):
+    db = connect(db_file)
+    try:
+        plan = db.conn.execute("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM row_seals WHERE tbl = ?",
+                               ["dispensings"]).fetchall()
+        assert "USING COVERING INDEX row_seals_tbl" in plan[0][-1]
+    finally:
+        db.conn.close()

@@ -293,8 +293,15 @@ def test_every_write_is_audited(fresh_db, spec, three_batches):
 
 # --- the books always balance ------------------------------------------------------------------
 
-operations = st.lists(st.tuples(st.sampled_from(["issue", "adjust"]), st.integers(0, 2), st.integers(0, 12)),
-                      max_size=12)
+operations = st.lists(st.tuples(st.sampled_from(["issue", "adjust", "void", "receive"]), st.integers(0, 2),
+                                st.integers(0, 12)), max_size=12)
+
+
+def balances_match_moves(db) -> bool:
+    """The running balance (stock_balances) of every batch is the sum of its moves."""
+    kept = dict(db.execute("SELECT batch_id, packs FROM stock_balances").fetchall())
+    summed = dict(db.execute("SELECT batch_id, SUM(packs) FROM stock_moves GROUP BY batch_id").fetchall())
+    return kept == summed
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -302,10 +309,18 @@ operations = st.lists(st.tuples(st.sampled_from(["issue", "adjust"]), st.integer
 def test_stock_never_goes_negative_and_matches_its_moves(fresh_db, ops):
     spec = catalogue.add_spec(fresh_db, RISPERIDONE, "利培酮片", f"{fresh_db['drug_specs'].count + 1}mg", "片", 20)
     batches = [stock.receive(fresh_db, spec["id"], f"B{i}", f"2028-0{i + 1}-01", 5, "2026-10-01") for i in range(3)]
+    lines = []
     for kind, which, count in ops:
         try:
             if kind == "issue":
-                stock.issue(fresh_db, spec["id"], count, "2026-11-01", None)
+                lines.append(dispensed_line(fresh_db, spec["id"], "2026-11-01"))
+                stock.issue(fresh_db, spec["id"], count, "2026-11-01", lines[-1])
+            elif kind == "void":
+                if lines:
+                    stock.return_for_void(fresh_db, lines[which % len(lines)], "2026-11-02")
+            elif kind == "receive":
+                batches.append(stock.receive(fresh_db, spec["id"], f"R{len(batches)}", "2028-09-01",
+                                             count + 1, "2026-10-15"))
             else:
                 stock.adjust(fresh_db, batches[which]["id"], count, "2026-11-01", "盘点")
         except StorageError:
@@ -313,3 +328,28 @@ def test_stock_never_goes_negative_and_matches_its_moves(fresh_db, ops):
         entry = stock.on_hand(fresh_db, spec["id"])[0]
         assert all(b["packs"] > 0 for b in entry["batches"])
         assert entry["packs"] == total(fresh_db, spec["id"])
+        assert balances_match_moves(fresh_db)
+        assert stock.on_hand(fresh_db, spec["id"], on="2030-01-01")[0]["packs"] == entry["packs"]
+
+
+def test_the_migration_fills_the_running_balance_of_an_older_file(db_path):
+    from clinic_app.storage.db import open_database
+
+    db = open_database(db_path)
+    spec = catalogue.add_spec(db, RISPERIDONE, "利培酮片", "1mg", "片", 20)
+    first = stock.receive(db, spec["id"], "A1", "2028-01-01", 7, "2026-10-01")
+    stock.receive(db, spec["id"], "A2", "2028-06-01", 4, "2026-10-01")
+    stock.issue(db, spec["id"], 9, "2026-11-01", None)
+    stock.adjust(db, first["id"], 0, "2026-11-02", "盘点")
+    for name in stock.BALANCE_TRIGGERS:
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute("DROP TABLE stock_balances")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm012_stock_balances'")
+    db.conn.commit()
+    db.conn.close()
+    db = open_database(db_path)
+    try:
+        assert balances_match_moves(db)
+        assert stock.on_hand(db, spec["id"])[0]["packs"] == 2
+    finally:
+        db.conn.close()
