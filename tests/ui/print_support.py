@@ -26,11 +26,15 @@ class Previews:
     def __init__(self, folder: Path):
         self.folder = folder
         self.opened = []
+        self.titles: list[str] = []   # the preview is gone once closed: what it showed stays here
+        self.pages: list[int] = []
         self.printed: list[Path] = []
         self.answer = "print"
 
     def exec_preview(self, flow, preview) -> int:
         self.opened.append(preview)
+        self.titles.append(preview.windowTitle())
+        self.pages.append(len(preview.document.pages))
         if self.answer == "print":
             out = self.folder / f"printed_{len(self.printed) + 1}.pdf"
             printer = pdf_printer(out, preview.printer)

@@ -294,12 +294,6 @@ class DispensingDialog(QDialog):
     def step(self) -> int:
         return self.stack.currentIndex()
 
-    def _save_path(self, title: str, default_name: str) -> str:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getSaveFileName(self, title, default_name, "PDF 文件 (*.pdf)")
-        return path
-
     def reject(self) -> None:
         if self.entry is not None:  # saved: closing is finishing
             self.accept()

@@ -23,9 +23,9 @@ class DonePage(QWidget):
         self.summary.setObjectName("done_summary")
         self.summary.setWordWrap(True)
         column.addWidget(self.summary)
-        self.slip_button = QPushButton("打印领药单")
+        self.slip_button = QPushButton("打印领药单…")
         self.slip_button.setObjectName("print_slip")
-        self.rows_button = QPushButton("打印救助卡新记录")
+        self.rows_button = QPushButton("打印救助卡新记录…")
         self.rows_button.setObjectName("print_new_rows")
         for button in (self.slip_button, self.rows_button):
             button.setAutoDefault(False)
@@ -43,7 +43,8 @@ class DonePage(QWidget):
         finish.clicked.connect(dialog.accept)
         column.addLayout(_buttons(finish, stretch_first=True))
         self.printer = CardPrinter(dialog, dialog.session, self._say)
-        self.printer.printed.connect(lambda *_a: self._enable(True))
+        self.printer.printed.connect(lambda *_a: self._enable(not self.printer.busy))
+        self.printer.confirmed.connect(lambda *_a: self._enable(True))
         self.printer.failed.connect(lambda *_a: self._enable(True))
 
     def show_entry(self, entry: dict) -> None:
