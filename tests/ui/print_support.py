@@ -50,3 +50,12 @@ def answer_previews(monkeypatch, folder: Path) -> Previews:
     previews = Previews(folder)
     monkeypatch.setattr(PrintFlow, "exec_preview", lambda flow, preview: previews.exec_preview(flow, preview))
     return previews
+
+
+def save_previews_to(monkeypatch, out: Path) -> Previews:
+    """Every preview answered with "另存为 PDF" to ``out``; 现在打开吗？ answered no."""
+    previews = answer_previews(monkeypatch, out.parent)
+    previews.answer = "save"
+    monkeypatch.setattr(PrintFlow, "choose_save_path", lambda flow, document: str(out))
+    monkeypatch.setattr(PrintFlow, "confirm", lambda flow, title, text: False)
+    return previews

@@ -85,11 +85,13 @@ class PrintFlow(QObject):
     # --- starting ---------------------------------------------------------------------------
     def start(self, kind: str, title: str, default_name: str, *, op: Callable | None = None,
               fn: Callable | None = None, what: str = "", on_printed: Callable | None = None,
-              on_failed: Callable | None = None) -> bool:
+              on_failed: Callable | None = None, on_ready: Callable | None = None) -> bool:
         """Draw the document and preview it. ``op(db, out)`` is a use case writing into the
         file object ``out`` on a worker connection (``write_op``, so windows hear of it);
         ``fn(out)`` draws without the database. Either returns what the caller wants back
-        (``document.result``). False when a print is already under way."""
+        (``document.result``). ``on_ready(document)`` runs on the UI thread once the PDF
+        exists, before the preview (to record a print drawn without the database). False when a
+        print is already under way."""
         if self.busy:
             return False
         if (op is None) == (fn is None):
@@ -103,7 +105,7 @@ class PrintFlow(QObject):
             result = run(out)
             return prepare_document(kind, title, default_name, out.getvalue(), result)
 
-        done = lambda answer: self._ready(answer, on_printed)  # noqa: E731
+        done = lambda answer: self._ready(answer, on_printed, on_ready)  # noqa: E731
         failed = lambda exc: self._failed(title, exc, on_failed)  # noqa: E731
         if op is not None:
             self._signals = write_op(self.session.db_path, lambda db: produce(lambda out: op(db, out)),
@@ -136,10 +138,12 @@ class PrintFlow(QObject):
             self.show_error(f"无法打印{title}", message)
         self.finished.emit(FAILED, None)
 
-    def _ready(self, answer, on_printed) -> None:
+    def _ready(self, answer, on_printed, on_ready=None) -> None:
         self._stop_progress()
         document, images = answer
         try:
+            if on_ready is not None:
+                on_ready(document)
             outcome = self.preview(document, images)
         finally:
             self.busy = False

@@ -61,7 +61,8 @@ class PrintPreview(QPrintPreviewDialog):
         prepare(printer, document.pages.sizes[0], self.memory.paper(document.kind))
         self._printer = printer  # the dialog does not own it
         super().__init__(printer, parent)
-        self.setWindowTitle(f"打印预览：{document.title}（{KINDS[document.kind]}）")
+        kind = KINDS[document.kind]
+        self.setWindowTitle(f"打印预览：{document.title}" + (f"（{kind}）" if kind != document.title else ""))
         self.paintRequested.connect(self._paint)
         self.toolbar = self.findChild(QToolBar)
         self.save_action = QAction(SAVE_TEXT, self)
