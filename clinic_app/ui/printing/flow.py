@@ -80,6 +80,7 @@ class PrintFlow(QObject):
         self.progress: QProgressDialog | None = None
         self.last_preview: PrintPreview | None = None
         self.last_saved: Path | None = None
+        self.last_printer: str = ""
         self._signals = None
 
     # --- starting ---------------------------------------------------------------------------
@@ -166,6 +167,7 @@ class PrintFlow(QObject):
         if result == PrintPreview.SAVED:
             return SAVED
         if result == QDialog.DialogCode.Accepted and preview.printed:
+            self.last_printer = preview.printer.printerName() or Path(preview.printer.outputFileName()).name
             return PRINTED
         return CANCELLED
 
