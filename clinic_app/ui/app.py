@@ -139,6 +139,9 @@ def run(db_path: Path | None, demo: bool = False, startup_probe: bool = False) -
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("免费服药项目管理")
     style.apply(app)
+    from .printing.preview import install_qt_chinese
+
+    install_qt_chinese()  # Qt's own dialogs (print, preview, 是/否) in Chinese
 
     lock = InstanceLock(db_path)
     try:

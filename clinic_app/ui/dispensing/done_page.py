@@ -27,6 +27,10 @@ class DonePage(QWidget):
         self.slip_button.setObjectName("print_slip")
         self.rows_button = QPushButton("打印救助卡新记录…")
         self.rows_button.setObjectName("print_new_rows")
+        self.slip_button.setShortcut("Ctrl+P")
+        self.slip_button.setToolTip("领药单：先预览，再打印或另存为 PDF（Ctrl+P）")
+        self.rows_button.setShortcut("Ctrl+Shift+P")
+        self.rows_button.setToolTip("把新记录套打到救助卡记录页：先预览，打印后确认是否打印正确（Ctrl+Shift+P）")
         for button in (self.slip_button, self.rows_button):
             button.setAutoDefault(False)
         self.slip_button.clicked.connect(self.print_slip)
