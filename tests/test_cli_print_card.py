@@ -122,7 +122,7 @@ def test_only_pdf(card_db, tmp_path, capsys):
 
 # --- --printer: the same pages straight to a printer --------------------------------------------------
 
-def test_an_unknown_printer_is_refused_in_chinese_before_anything_is_printed(card_db, tmp_path, capsys):
+def test_an_unknown_printer_is_refused_in_chinese_before_anything_is_printed(qapp, card_db, tmp_path, capsys):
     db_path, data = card_db
     before = _last_audit(db_path)["id"]
     code = main(["print", "card-rows", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
@@ -144,7 +144,7 @@ def test_print_needs_a_file_or_a_printer(card_db, capsys):
     assert "--out" in capsys.readouterr().err
 
 
-def test_a_named_printer_gets_the_pages_through_the_same_path(card_db, tmp_path, capsys, monkeypatch):
+def test_a_named_printer_gets_the_pages_through_the_same_path(qapp, card_db, tmp_path, capsys, monkeypatch):
     """The calibration page to a printer by name: the command paints through ``ui.printing``,
     with the printer (here Qt's PDF output standing in for it) at the page's own paper."""
     from PySide6.QtPrintSupport import QPrinter

@@ -146,7 +146,7 @@ def test_printing_from_the_panel_runs_in_the_background_and_shows_the_pages(qtbo
     assert "没有待打印的新记录" in panel.print_state.text() and len(previews.opened) == opened
     assert panel.print_card()
     qtbot.waitUntil(lambda: not panel.printer.busy, timeout=20_000)
-    assert previews.titles[-1] == "打印预览：救助卡（救助卡（整本））" and len(previews.printed) == 3
+    assert previews.titles[-1] == "打印预览：救助卡（整本）" and len(previews.printed) == 3
 
 
 def test_the_patient_page_has_a_dispensing_tab(qtbot, world, officer_session):

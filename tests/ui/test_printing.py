@@ -7,7 +7,6 @@ import io
 
 import pytest
 from PySide6.QtGui import QPageSize
-from PySide6.QtPrintSupport import QPrinter
 
 from clinic_app.documents import card_layout as CL
 from clinic_app.documents.card import render_calibration_page
@@ -80,7 +79,7 @@ def test_a_landscape_list_prints_landscape_on_a4_at_its_size(qapp, tmp_path):
 
 def test_the_printer_and_paper_are_remembered_per_kind_of_document(qapp, tmp_path, print_settings):
     memory = PrintMemory()
-    chosen = QPrinter(QPrinter.PrinterMode.HighResolution)
+    chosen = pdf_printer(tmp_path / "chosen.pdf")  # a printer to a file: its name is not remembered
     chosen.setPageSize(QPageSize(QPageSize.PageSizeId.B6))
     memory.remember("card", chosen)
     memory.settings.setValue("ledger/printer", "办公室激光打印机")

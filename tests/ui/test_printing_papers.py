@@ -81,7 +81,7 @@ def test_an_unsigned_agreement_prints_for_reading_and_records_no_signing(qtbot, 
     page = _page(qtbot, session, pid)
     page.print_actions["agreement"].trigger()
     qtbot.waitUntil(lambda: len(previews.printed) == 1 and not page.print_flow.busy, timeout=30_000)
-    assert previews.titles == ["打印预览：服务协议（待签字）（服务协议）"] and previews.pages[0] >= 2  # two copies
+    assert previews.titles == ["打印预览：服务协议（待签字）"] and previews.pages[0] >= 2  # two copies
     assert agreements.latest(session.db, pid) is None
     row = audit.recent(session.db, 1)[0]
     assert row["summary"].startswith("打印服务协议（待签字，未登记为已签订）：孙八")

@@ -62,7 +62,13 @@ class PrintPreview(QPrintPreviewDialog):
         self._printer = printer  # the dialog does not own it
         super().__init__(printer, parent)
         kind = KINDS[document.kind]
-        self.setWindowTitle(f"打印预览：{document.title}" + (f"（{kind}）" if kind != document.title else ""))
+        if kind.startswith(document.title):      # 救助卡 → 救助卡（整本）
+            shown = kind
+        elif document.title.startswith(kind):    # 服务协议（待签字）
+            shown = document.title
+        else:                                    # 2026年第四季度台账（季度台账）
+            shown = f"{document.title}（{kind}）"
+        self.setWindowTitle(f"打印预览：{shown}")
         self.paintRequested.connect(self._paint)
         self.toolbar = self.findChild(QToolBar)
         self.save_action = QAction(SAVE_TEXT, self)
