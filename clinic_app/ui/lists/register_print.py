@@ -42,7 +42,10 @@ class RegisterPrinter(QObject):
 
     def choose_path(self) -> Path | None:
         """Ask where to save, PDF or Excel; tests replace this."""
-        path, chosen = QFileDialog.getSaveFileName(self.parent_widget, "导出患者登记名单", self.default_name(),
+        from ..printing.memory import PrintMemory
+
+        start = str(PrintMemory().save_folder() / self.default_name())  # never the program's own folder
+        path, chosen = QFileDialog.getSaveFileName(self.parent_widget, "导出患者登记名单", start,
                                                    f"{PDF_FILTER};;{XLSX_FILTER}")
         if not path:
             return None
@@ -126,7 +129,10 @@ class RegisterPrinter(QObject):
             self.progress = None
 
     def _written(self, path: Path, job) -> None:
+        from ..printing.memory import PrintMemory
+
         self._stop_progress()
+        PrintMemory().remember_folder(Path(path).parent)
         printing.record_register_print(self.session.db, self.session.user, path, job)
         self.finished.emit(path)
         if self._confirm("登记名单已生成", f"已保存 {len(job.rows)} 名患者的登记名单到：\n{path}\n\n现在打开吗？"):

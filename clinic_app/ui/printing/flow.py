@@ -85,7 +85,7 @@ class PrintFlow(QObject):
 
     # --- starting ---------------------------------------------------------------------------
     def start(self, kind: str, title: str, default_name: str, *, op: Callable | None = None,
-              fn: Callable | None = None, what: str = "", on_printed: Callable | None = None,
+              fn: Callable | None = None, what: str = "audit", on_printed: Callable | None = None,
               on_failed: Callable | None = None, on_ready: Callable | None = None) -> bool:
         """Draw the document and preview it. ``op(db, out)`` is a use case writing into the
         file object ``out`` on a worker connection (``write_op``, so windows hear of it);
