@@ -248,8 +248,10 @@ def _add_print_parser(sub) -> None:
     printing.add_argument("--patient", metavar="ID_NUMBER",
                           help="患者身份证号（打印审批表、服务协议、救助卡时必填）")
     printing.add_argument("--dispensing", metavar="N", type=int, help="领药记录编号（打印领药单时必填）")
-    printing.add_argument("--out", metavar="FILE", required=True,
-                          help="输出文件：.pdf；登记名单也可为 .xlsx")
+    printing.add_argument("--out", metavar="FILE",
+                          help="输出文件：.pdf；登记名单也可为 .xlsx（与 --printer 至少给一个）")
+    printing.add_argument("--printer", metavar="NAME",
+                          help="直接送往这台打印机（实际大小、不缩放，纸张取文档的页面大小；不弹出对话框）")
     printing.add_argument("--draft", action="store_true",
                           help="服务协议：打印待签字的协议（续签时用）；打印不等于签订，签字后用 sign-agreement 登记")
     printing.add_argument("--clinic", metavar="CODE", help="待签字协议的定点医院代码（默认上一份协议的或本单位的）")
@@ -262,13 +264,52 @@ def _print_document(args) -> int:
     if not Path(args.db).exists():
         print(f"找不到数据库文件：{args.db}", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    if args.document != "register" and out.suffix.lower() != ".pdf":
+    if not args.out and not args.printer:
+        print("请用 --out 指定输出文件，或用 --printer 指定打印机", file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else None
+    if out is not None and args.document != "register" and out.suffix.lower() != ".pdf":
         print(f"{PRINTABLE[args.document]}只能保存为 PDF 文件（.pdf）", file=sys.stderr)
         return 1
+    if args.printer:
+        if out is not None and out.suffix.lower() == ".xlsx":
+            print("Excel 文件不能直接打印：请用 .pdf 或不给 --out", file=sys.stderr)
+            return 1
+        refused = _printer_refusal(args.printer)  # before logging in: nothing is written or audited
+        if refused:
+            print(refused, file=sys.stderr)
+            return 1
+    target = out if out is not None else _memory_file()
     if args.document in CARD_DOCUMENTS:
-        return _print_card_document(args, out)
-    return _printing(args, out, lambda db, user: _print_patient_document(db, user, args, out))
+        return _print_card_document(args, target)
+    return _printing(args, target, lambda db, user: _print_patient_document(db, user, args, target))
+
+
+def _memory_file():
+    import io
+
+    return io.BytesIO()
+
+
+def _printer_refusal(name: str) -> str | None:
+    """Why ``--printer NAME`` cannot be used (an unknown printer, no print system), else None.
+    Printing needs Qt's print system, which lives in ``ui.printing``: the one module the command
+    line reaches there (pyproject's import contract says so)."""
+    from .ui.printing.direct import PrintError, check_printer
+
+    try:
+        check_printer(name)
+    except PrintError as exc:
+        return exc.message
+    return None
+
+
+def _send_to_printer(args, target) -> str:
+    from .ui.printing.direct import print_pdf
+
+    data = target.getvalue() if hasattr(target, "getvalue") else Path(target).read_bytes()
+    pages = print_pdf(args.printer, data, title=PRINTABLE[args.document])
+    return f"已送往打印机“{args.printer}”：{pages} 页（实际大小，不缩放）"
 
 
 def _print_patient_document(db, user, args, out: Path):
@@ -291,25 +332,51 @@ def _print_patient_document(db, user, args, out: Path):
     return path, note
 
 
-def _printing(args, out: Path, produce) -> int:
-    """Log in (unless the document needs none), let ``produce(db, user)`` write ``out`` and
-    return (path, note) — or None after it said why not — and turn storage and file errors into
-    a Chinese line and exit code 1."""
+def _printing(args, out, produce) -> int:
+    """Log in (unless the document needs none), let ``produce(db, user)`` write ``out`` (a file,
+    or memory when only ``--printer`` is given) and return (path, note[, finish]) — or None after
+    it said why not — send it to ``--printer``, then ``finish(db, user)``; storage, file and
+    printer errors become a Chinese line and exit code 1."""
     from .storage.db import open_existing
     from .storage.errors import StorageError
 
+    printer_errors: tuple = ()
+    if args.printer:
+        from .ui.printing.direct import PrintError
+
+        printer_errors = (PrintError,)
     action = PRINT_ACTIONS[args.document]
+    lines: list[str] = []
+
+    def run(db, user):
+        result = produce(db, user)
+        if result is None:
+            return None
+        path, note, *finish = result
+        if args.printer:
+            lines.append(_send_to_printer(args, out))
+        if finish:
+            lines.append(finish[0](db, user))
+        if args.out:
+            lines.insert(0, str(path))
+        if note:
+            lines.append(note)
+        return lines
+
     try:
         if action is None:
             db = open_existing(args.db)
             try:
-                result = produce(db, None)
+                result = run(db, None)
             finally:
                 db.conn.close()
         else:
             with logged_in(args, action, f"print {args.document}") as (db, user):
-                result = produce(db, user)
+                result = run(db, user)
     except StorageError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except printer_errors as exc:
         print(exc.message, file=sys.stderr)
         return 1
     except OSError as exc:
@@ -317,10 +384,9 @@ def _printing(args, out: Path, produce) -> int:
         return 1
     if result is None:
         return 1
-    path, note = result
-    print(path)
-    if note:
-        print(note)
+    for line in result:
+        if line:
+            print(line)
     return 0
 
 
@@ -342,7 +408,7 @@ def _patient_of(db, id_number: str | None) -> int | None:
     return patient_id
 
 
-def _print_card_document(args, out: Path) -> int:
+def _print_card_document(args, out) -> int:
     """print card | card-rows | slip | calibration: the rescue card, new rows onto a printed card
     (the pages to feed follow the path), a dispensing slip, the printer calibration page."""
     if args.document == "slip" and args.dispensing is None:
@@ -351,7 +417,7 @@ def _print_card_document(args, out: Path) -> int:
     return _printing(args, out, lambda db, user: _print_card_job(db, user, args, out))
 
 
-def _print_card_job(db, user, args, out: Path):
+def _print_card_job(db, user, args, out):
     from .services import printing
 
     if args.document == "slip":
@@ -362,9 +428,18 @@ def _print_card_job(db, user, args, out: Path):
     if patient_id is None:
         return None
     if args.document == "card":
-        return printing.print_card(db, user, patient_id, out), ""
-    result = printing.print_new_card_rows(db, user, patient_id, out)
-    return result.path, result.instruction()
+        result = printing.print_card(db, user, patient_id, out)
+        note = ""
+    else:
+        result = printing.print_new_card_rows(db, user, patient_id, out)
+        note = result.instruction()
+
+    def finish(db, user) -> str:
+        """No one at the printer to ask: the command marks the rows printed once they were
+        written or sent (the window asks "新记录是否已正确打印在救助卡上？" instead)."""
+        marked = printing.confirm_card_rows_printed(db, user, patient_id, result.row_ids)
+        return f"已登记 {marked} 条领药记录为已打印在救助卡上" if marked else ""
+    return result.path, note, finish
 
 
 # --- import-register: read an existing patient register (Attachment 8) ------------------------

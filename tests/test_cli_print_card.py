@@ -41,7 +41,7 @@ def test_print_card(card_db, tmp_path, capsys):
     out = tmp_path / "救助卡.pdf"
     assert main(["print", "card", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
                  "--out", str(out), *login()]) == 0
-    assert capsys.readouterr().out.strip() == str(out)
+    assert capsys.readouterr().out.strip().splitlines() == [str(out), "已登记 3 条领药记录为已打印在救助卡上"]
     texts = [flat(t) for t in pages_text(out)]
     assert len(texts) == 16 and "黄丽华" in texts[pdf_index(1)]
     assert texts[pdf_index(2)].count("利培酮片1mg3盒") == 3
@@ -60,7 +60,7 @@ def test_print_card_rows_prints_only_new_rows_and_says_which_page(card_db, tmp_p
     assert main(["print", "card-rows", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
                  "--out", str(out), *login()]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines == [str(out), "请依次将救助卡翻到第二页放入打印机"]
+    assert lines == [str(out), "已登记 1 条领药记录为已打印在救助卡上", "请依次将救助卡翻到第二页放入打印机"]
     assert len(reader(out).pages) == 1
     assert flat(pages_text(out)[0]).startswith("2027-03-01利培酮片1mg2盒")
     assert main(["print", "card-rows", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
@@ -118,3 +118,57 @@ def test_only_pdf(card_db, tmp_path, capsys):
     assert main(["print", "card", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
                  "--out", str(tmp_path / "c.xlsx"), *login()]) == 1
     assert "救助卡只能保存为 PDF 文件" in capsys.readouterr().err
+
+
+# --- --printer: the same pages straight to a printer --------------------------------------------------
+
+def test_an_unknown_printer_is_refused_in_chinese_before_anything_is_printed(qapp, card_db, tmp_path, capsys):
+    db_path, data = card_db
+    before = _last_audit(db_path)["id"]
+    code = main(["print", "card-rows", "--db", str(db_path), "--patient", data["numbers"]["黄丽华"],
+                 "--printer", "并不存在的打印机", *login()])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "找不到打印机“并不存在的打印机”" in captured.err and "Traceback" not in captured.err + captured.out
+    assert _last_audit(db_path)["id"] == before  # no login, no print, nothing marked
+    db = connect(db_path)
+    try:
+        assert db.execute("SELECT count(*) FROM card_rows WHERE printed_at IS NOT NULL").fetchone()[0] == 0
+    finally:
+        db.conn.close()
+
+
+def test_print_needs_a_file_or_a_printer(card_db, capsys):
+    db_path, _data = card_db
+    assert main(["print", "calibration", "--db", str(db_path)]) == 1
+    assert "--out" in capsys.readouterr().err
+
+
+def test_a_named_printer_gets_the_pages_through_the_same_path(qapp, card_db, tmp_path, capsys, monkeypatch):
+    """The calibration page to a printer by name: the command paints through ``ui.printing``,
+    with the printer (here Qt's PDF output standing in for it) at the page's own paper."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from clinic_app.ui.printing import direct
+    from tests.print_measure import grid_lines_mm, page_sizes_mm
+
+    db_path, _data = card_db
+    printed = tmp_path / "printer.pdf"
+    made = []
+    monkeypatch.setattr(direct, "check_printer", lambda name: None if name == "套打机" else 1 / 0)
+
+    class PdfStandIn(QPrinter):
+        def setPrinterName(self, name):  # noqa: N802 - Qt's name
+            made.append(name)
+            self.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            self.setOutputFileName(str(printed))
+            self.setResolution(300)
+
+    monkeypatch.setattr("PySide6.QtPrintSupport.QPrinter", PdfStandIn)
+    assert main(["print", "calibration", "--db", str(db_path), "--printer", "套打机"]) == 0
+    assert made == ["套打机"]
+    assert "已送往打印机“套打机”：1 页" in capsys.readouterr().out
+    (w, h), = page_sizes_mm(printed)
+    assert abs(w - 148) < 0.5 and abs(h - 210) < 0.5
+    xs, ys = grid_lines_mm(printed)
+    assert abs(xs[0] - 8.0) < 0.5 and abs(ys[0] - 15.0) < 0.5  # no offsets set: the A5 grid's corner

@@ -37,7 +37,7 @@ def write_agreement(job: AgreementJob, out) -> Path:
     from .agreement import render_agreement
 
     render_agreement(out, job.patient, job.clinic_name, job.signed, copies=2)
-    return Path(out)
+    return Path(out) if isinstance(out, (str, Path)) else out
 
 
 # --- Attachment 8: the patient register ----------------------------------------------------

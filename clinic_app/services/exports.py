@@ -17,7 +17,7 @@ from ..documents.ledger import pdf_bytes
 from ..domain.money import yuan
 from ..exchange import ledger_export
 from ..exchange.ledger_export import ExportError, LedgerJob, Package, Progress
-from ..storage import integrity, quarters
+from ..storage import audit, integrity, quarters
 from ..storage.ledger import ledger as read_ledger
 from .use_case import use_case
 
@@ -66,3 +66,20 @@ def export_ledger(db, actor, quarter, out_dir, progress: Progress | None = None,
     package = ledger_export.write_package(job, out_dir, progress, replace)
     _record(db, job, package, actor)
     return package.path
+
+
+@use_case(RIGHT)
+def print_ledger(db, actor, quarter, out) -> dict:
+    """The quarter's ledger PDF — the one the package carries — to print, written to ``out``
+    (a file or a file object); the print is recorded in the audit trail. Returns the row."""
+    from ..documents.ledger import render_ledger_pdf
+
+    job = ledger_job(db, quarter)
+    ledger = job.ledger
+    render_ledger_pdf(out, ledger, job.generated_at)
+    ids = "（含完整身份证号）" if ledger.whole_id_numbers else ""
+    return audit.record(db, audit.PRINT, "quarter", ledger.quarter.code,
+                        f"打印{ledger.label}台账{ids}：{len(ledger.rows)} 行",
+                        detail={"document": "ledger", "quarter": ledger.quarter.code,
+                                "row_count": len(ledger.rows), "whole_id_numbers": ledger.whole_id_numbers},
+                        user=actor)

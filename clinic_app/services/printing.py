@@ -50,24 +50,31 @@ def _result(out):
 # --- Attachment 4: the application form ----------------------------------------------------
 
 @use_case(PATIENT_RIGHT)
-def print_application(db, actor, patient_id: int, out) -> Path:
+def print_application(db, actor, patient_id: int, out, draft: dict | None = None) -> Path:
     """The approval form of the patient's latest application round (a blank one, dated by hand,
-    when none was taken yet), prefilled from the record, with the photo when there is one."""
+    when none was taken yet), prefilled from the record, with the photo when there is one, and
+    its document checklist page once anything on it is ticked. ``draft`` is an application
+    being taken (受理申请 not yet saved): its received date, checklist and village opinion are
+    printed instead, and nothing is stored."""
     from ..documents.application_form import render_application_form
 
     patient = patients.get(db, patient_id)
-    application = applications.latest(db, patient_id)
     photo = patients.get_photo(db, patient_id)
-    if application:
-        application = dict(application, requirements=applications.requirements_of(db, application))
+    if draft is not None:
+        application = dict(draft, requirements=applications.document_requirements(db, patient_id))
+        what = "受理中的申请，未保存"
+    else:
+        application = applications.latest(db, patient_id)
+        if application:
+            application = dict(application, requirements=applications.requirements_of(db, application))
+        what = f"第 {application['round']} 轮申请" if application else "空白申请"
     render_application_form(out, patient, application, patient.get("town") or "", photo)
-    what = f"第 {application['round']} 轮申请" if application else "空白申请"
     audit.record(db, audit.PRINT, "patient", patient_id,
                  f"打印服药审批表：{patient['name']}（{what}）",
-                 detail={"document": "application_form",
-                         "application_id": application["id"] if application else None},
+                 detail={"document": "application_form", "draft": draft is not None,
+                         "application_id": application["id"] if application and draft is None else None},
                  user=actor)
-    return Path(out)
+    return _result(out)
 
 
 # --- Attachment 7: the service agreement ---------------------------------------------------
@@ -145,11 +152,16 @@ def gather_register(db, user: dict | None = None, today: dt.date | None = None) 
     return RegisterJob(rows, clinic_name(db), _who(user), today or clock.today())
 
 
-def write_register(out, job: RegisterJob) -> Path:
+def _format_of(out) -> str:
+    """``.pdf`` / ``.xlsx`` from a file name; a file object in memory (to print) is a PDF."""
+    return register_format(out) if isinstance(out, (str, Path)) else PDF
+
+
+def write_register(out, job: RegisterJob):
     """The slow step: no database access, safe to run on a worker thread. The PDF is drawn by
     ``documents.register``, the Excel file by ``exchange.register_xlsx``."""
     args = (out, job.rows, job.clinic_name, job.filled_by, job.filled_date)
-    if register_format(out) == XLSX:
+    if _format_of(out) == XLSX:
         from ..exchange.register_xlsx import write_register_xlsx
 
         write_register_xlsx(*args)
@@ -157,14 +169,15 @@ def write_register(out, job: RegisterJob) -> Path:
         from ..documents.register import render_register_pdf
 
         render_register_pdf(*args)
-    return Path(out)
+    return _result(out)
 
 
 def _record_register(db, out, job: RegisterJob, user: dict) -> dict:
-    exported = register_format(out) == XLSX
+    exported = _format_of(out) == XLSX
     verb = "导出" if exported else "打印"
+    where = f"：{Path(out).name}" if isinstance(out, (str, Path)) else ""
     return audit.record(db, audit.EXPORT if exported else audit.PRINT, "register", None,
-                        f"{verb}{REGISTER_NAME}（{len(job.rows)} 名患者）：{Path(out).name}",
+                        f"{verb}{REGISTER_NAME}（{len(job.rows)} 名患者）{where}",
                         detail={"document": "register", "rows": len(job.rows),
                                 "patient_ids": [r["patient_id"] for r in job.rows]},
                         user=user)
@@ -178,8 +191,9 @@ def record_register_print(db, actor, out, job: RegisterJob) -> dict:
 
 @use_case(LISTS_RIGHT)
 def print_register(db, actor, out) -> Path:
-    """Attachment 8 as a PDF or an Excel file, chosen by the file name's suffix."""
-    register_format(out)
+    """Attachment 8 as a PDF or an Excel file, chosen by the file name's suffix (a file object
+    in memory gets the PDF)."""
+    _format_of(out)
     job = gather_register(db, actor)
     path = write_register(out, job)
     _record_register(db, out, job, actor)
@@ -265,11 +279,34 @@ def card_data(db, patient: dict, card: dict) -> CardData:
 
 # --- the booklet -----------------------------------------------------------------------------
 
+@dataclass
+class CardRowsPrint:
+    """What a card print wrote: the file, the card pages to feed in, in order, and the rows
+    drawn that are not yet marked printed — marked only once staff confirm they came out right
+    on the card (``confirm_card_rows_printed``)."""
+    path: Path  # or the file object written to
+    pages: list[int] = field(default_factory=list)
+    rows: int = 0
+    row_ids: list[int] = field(default_factory=list)
+    patient_id: int | None = None
+    reprint: bool = False
+    positions: dict[int, tuple[int, int]] = field(default_factory=dict)  # row id → (page, line)
+
+    def rows_on_page(self, page: int) -> list[int]:
+        """The drawn rows not yet marked printed that sit on card page ``page``, in line order."""
+        return sorted((i for i in self.row_ids if self.positions.get(i, (None,))[0] == page),
+                      key=lambda i: self.positions[i][1])
+
+    def instruction(self) -> str:
+        return f"请依次将救助卡翻到{'、'.join(CL.page_label(p) for p in self.pages)}放入打印机"
+
+
 @use_case(PATIENT_RIGHT)
-def print_card(db, actor, patient_id: int, out):
+def print_card(db, actor, patient_id: int, out) -> CardRowsPrint:
     """The patient's current card, the whole booklet: collections not yet on it get their lines
     first (kept even if drawing fails, so the next print puts them on the same lines); every row
-    is drawn where it stands and counts as printed afterwards."""
+    is drawn where it stands. The rows not printed before stay so until staff confirm the card
+    came out right (``confirm_card_rows_printed``)."""
     from ..documents.card import render_card_booklet
 
     patient = patients.get(db, patient_id)
@@ -278,54 +315,76 @@ def print_card(db, actor, patient_id: int, out):
     card_rows.place_all(db, card["id"])
     rows = card_rows.rows_for_card(db, card["id"])
     render_card_booklet(out, card_data(db, patient, card), rows, size)
-    with db.atomic():
-        card_rows.mark_printed(db, [r.row_id for r in rows if r.printed_at is None])
-        audit.record(db, audit.PRINT, "rescue_card", card["id"],
-                     f"打印{CARD_NAME}：{patient['name']}（{cards.display_number(card)}，"
-                     f"{len(rows)} 条领药记录）",
-                     detail={"document": "rescue_card", "patient_id": patient_id, "rows": len(rows),
-                             "page_size": size}, user=actor)
-    return _result(out)
+    audit.record(db, audit.PRINT, "rescue_card", card["id"],
+                 f"打印{CARD_NAME}：{patient['name']}（{cards.display_number(card)}，"
+                 f"{len(rows)} 条领药记录）",
+                 detail={"document": "rescue_card", "patient_id": patient_id, "rows": len(rows),
+                         "page_size": size}, user=actor)
+    return CardRowsPrint(_result(out), sorted({r.page for r in rows}), len(rows),
+                         [r.row_id for r in rows if r.printed_at is None], patient_id,
+                         positions={r.row_id: (r.page, r.line) for r in rows})
 
 
 # --- new rows onto the printed card -----------------------------------------------------------
 
-@dataclass
-class CardRowsPrint:
-    """What a rows-only print wrote: the file, and the card pages to feed in, in order."""
-    path: Path  # or the file object written to
-    pages: list[int] = field(default_factory=list)
-    rows: int = 0
-
-    def instruction(self) -> str:
-        return f"请依次将救助卡翻到{'、'.join(CL.page_label(p) for p in self.pages)}放入打印机"
-
-
 @use_case(PATIENT_RIGHT)
-def print_new_card_rows(db, actor, patient_id: int, out) -> CardRowsPrint:
+def print_new_card_rows(db, actor, patient_id: int, out, row_ids=None) -> CardRowsPrint:
     """Only the collections not yet printed on the patient's card, each at its line, moved by the
-    calibration; refused when there is nothing new."""
+    calibration; refused when there is nothing new. With ``row_ids``: exactly those rows of the
+    card again (a print that came out wrong), at the same lines. Nothing is marked printed here."""
     from ..documents.card import render_card_rows
 
     patient = patients.get(db, patient_id)
     card = _active_card(db, patient)
     size = card_page_size(db)
     dx, dy = card_offsets_mm(db)
-    card_rows.place_all(db, card["id"])
-    rows = [r for r in card_rows.rows_for_card(db, card["id"]) if r.printed_at is None]
-    if not rows:
-        raise StorageError(f"{patient['name']} 的救助卡上没有待打印的领药记录")
+    if row_ids is None:
+        card_rows.place_all(db, card["id"])
+        rows = [r for r in card_rows.rows_for_card(db, card["id"]) if r.printed_at is None]
+        if not rows:
+            raise StorageError(f"{patient['name']} 的救助卡上没有待打印的领药记录")
+    else:
+        wanted = {int(i) for i in row_ids}
+        rows = [r for r in card_rows.rows_for_card(db, card["id"]) if r.row_id in wanted]
+        if not rows or len(rows) != len(wanted):
+            raise StorageError(f"要重新打印的领药记录不在{patient['name']}当前的救助卡上")
     pages = render_card_rows(out, rows, size, dx, dy)
+    first = rows[0]
+    verb = "重新套打" if row_ids is not None else "套打"
+    audit.record(db, audit.PRINT, "rescue_card", card["id"],
+                 f"{verb}{CARD_NAME}领药记录：{patient['name']}（{cards.display_number(card)}，"
+                 f"{CL.position_label(first.page, first.line)}起 {len(rows)} 条）",
+                 detail={"document": "rescue_card_rows", "patient_id": patient_id,
+                         "rows": [[r.page, r.line, r.dispensing_id] for r in rows],
+                         "reprint": row_ids is not None, "page_size": size, "offset_mm": [dx, dy]},
+                 user=actor)
+    return CardRowsPrint(_result(out), pages, len(rows), [r.row_id for r in rows], patient_id,
+                         reprint=row_ids is not None, positions={r.row_id: (r.page, r.line) for r in rows})
+
+
+@use_case(PATIENT_RIGHT)
+def confirm_card_rows_printed(db, actor, patient_id: int, row_ids) -> int:
+    """Staff saw the rows on the card, where they belong: mark them printed (a row printed
+    before keeps its first time) and record who confirmed which lines. Returns how many rows
+    were marked; rows of another card are refused."""
+    patient = patients.get(db, patient_id)
+    card = _active_card(db, patient)
+    wanted = {int(i) for i in row_ids}
+    rows = [r for r in card_rows.rows_for_card(db, card["id"]) if r.row_id in wanted]
+    if len(rows) != len(wanted):
+        raise StorageError(f"这些领药记录不在{patient['name']}当前的救助卡上")
+    if not rows:
+        return 0
     with db.atomic():
-        card_rows.mark_printed(db, [r.row_id for r in rows])
+        marked = card_rows.mark_printed(db, [r.row_id for r in rows])
         first = rows[0]
         audit.record(db, audit.PRINT, "rescue_card", card["id"],
-                     f"套打{CARD_NAME}领药记录：{patient['name']}（{cards.display_number(card)}，"
+                     f"确认{CARD_NAME}领药记录已正确打印：{patient['name']}（{cards.display_number(card)}，"
                      f"{CL.position_label(first.page, first.line)}起 {len(rows)} 条）",
-                     detail={"document": "rescue_card_rows", "patient_id": patient_id,
-                             "rows": [[r.page, r.line, r.dispensing_id] for r in rows],
-                             "page_size": size, "offset_mm": [dx, dy]}, user=actor)
-    return CardRowsPrint(_result(out), pages, len(rows))
+                     detail={"document": "rescue_card_rows_confirmed", "patient_id": patient_id,
+                             "rows": [[r.page, r.line, r.dispensing_id] for r in rows], "marked": marked},
+                     user=actor)
+    return marked
 
 
 # --- the slip ------------------------------------------------------------------------------------------

@@ -291,6 +291,24 @@ class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
         self.tabs.setTabText(2, f"导出与结账记录（{len(data.events)}）")
         self._update_actions()
 
+    def print_ledger(self) -> bool:
+        """The quarter's ledger PDF, drawn (and its print audited) on a worker thread, then the
+        print preview; many pages get a progress dialog while they are drawn and printed."""
+        if self.loading or self.exporting or self.data is None or not self.can_manage():
+            return False
+        from ..services import exports as export_services
+        from .printing.flow import PrintFlow
+
+        if getattr(self, "print_flow", None) is None:
+            self.print_flow = PrintFlow(self, self.session)
+            self.print_flow.finished.connect(lambda *_a: self._update_actions())
+        quarter, user = self.quarter(), self.session.user
+        started = self.print_flow.start("ledger", f"{quarter.label}台账", f"台账_{quarter.code}.pdf",
+                                        op=lambda db, out: export_services.print_ledger(db, user, quarter.code, out),
+                                        what="audit")
+        self._update_actions()
+        return started
+
     def _update_actions(self) -> None:
         idle = not self.loading and not self.exporting and self.data is not None
         closed = bool(self.data and self.data.info["closed"])
@@ -299,6 +317,8 @@ class LedgerWindow(LedgerPanels, LedgerExporting, LedgerClosing, QDialog):
         self.refresh_button.setEnabled(not self.exporting)
         self.export_button.setEnabled(idle and self.can_manage())
         self.export_button.setToolTip("" if self.can_manage() else "只有管理员、精防人员可以导出上报文件")
+        printing_now = getattr(self, "print_flow", None) is not None and self.print_flow.busy
+        self.print_button.setEnabled(idle and self.can_manage() and not printing_now)
         self.close_button.setEnabled(idle and refusal is None)
         self.close_button.setVisible(not closed)
         self.close_button.setToolTip(CLOSE_EXPLANATION if refusal is None else refusal)

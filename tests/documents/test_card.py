@@ -210,17 +210,22 @@ def enrolled(fresh_db):
 def test_print_card_places_prints_and_audits(enrolled, tmp_path):
     db, pid, rescue_card, who, spec = enrolled
     ids = monthly(db, pid, rescue_card["id"], spec, 14, who)
-    out = printing.print_card(db, printer(db), pid, tmp_path / "card.pdf")
-    texts = [flat(t) for t in pages_text(out)]
+    result = printing.print_card(db, printer(db), pid, tmp_path / "card.pdf")
+    texts = [flat(t) for t in pages_text(result.path)]
     assert len(texts) == 16
     assert "周小梅" in texts[pdf_index(1)] and rescue_card["number"] in texts[pdf_index(1)]
     assert "利培酮片" in texts[pdf_index(1)]  # 药品名称: what was dispensed
     assert texts[pdf_index(3)].count("利培酮片1mg3盒") == 2
-    assert card_rows.unprinted(db, rescue_card["id"]) == []
-    assert len(card_rows.rows_for_card(db, rescue_card["id"])) == len(ids)
+    assert len(card_rows.rows_for_card(db, rescue_card["id"])) == len(ids) == len(result.row_ids)
+    assert result.pages == [2, 3] and result.rows == 14
+    # placed, drawn, not yet confirmed: marked printed only once staff say it came out right
+    assert len(card_rows.unprinted(db, rescue_card["id"])) == 14
     row = audit.recent(db, 1)[0]
     assert (row["action"], row["entity"], row["entity_id"]) == (audit.PRINT, "rescue_card", str(rescue_card["id"]))
     assert "周小梅" in row["summary"] and "14 条领药记录" in row["summary"]
+    printing.confirm_card_rows_printed(db, printer(db), pid, result.row_ids)
+    assert card_rows.unprinted(db, rescue_card["id"]) == []
+
 
 
 def test_reprinting_the_card_keeps_every_row_in_place(enrolled, tmp_path):
@@ -237,7 +242,7 @@ def test_reprinting_the_card_keeps_every_row_in_place(enrolled, tmp_path):
 def test_print_card_uses_the_paper_size_setting(enrolled, tmp_path):
     db, pid, *_ = enrolled
     settings.put(db, "card_page_size", "B6")
-    out = printing.print_card(db, printer(db), pid, tmp_path / "card.pdf")
+    out = printing.print_card(db, printer(db), pid, tmp_path / "card.pdf").path
     box = reader(out).pages[0].mediabox
     assert round(float(box.width) / mm) == 125
 

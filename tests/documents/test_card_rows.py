@@ -162,7 +162,9 @@ def enrolled(fresh_db):
 def test_new_rows_print_at_their_lines_with_the_calibration_and_only_once(enrolled, tmp_path):
     db, pid, rescue_card, who, spec = enrolled
     monthly(db, pid, rescue_card["id"], spec, 11, who)
-    printing.print_card(db, printer(db), pid, tmp_path / "card.pdf")
+    booklet = printing.print_card(db, printer(db), pid, tmp_path / "card.pdf")
+    assert len(booklet.row_ids) == 11 and not any(r.printed_at for r in card_rows.rows_for_card(db, rescue_card["id"]))
+    assert printing.confirm_card_rows_printed(db, printer(db), pid, booklet.row_ids) == 11
     new = monthly(db, pid, rescue_card["id"], spec, 3, who, start="2027-11-01")
     settings.put(db, "card_offset_x_tenth_mm", 15)
     settings.put(db, "card_offset_y_tenth_mm", -20)
@@ -175,9 +177,22 @@ def test_new_rows_print_at_their_lines_with_the_calibration_and_only_once(enroll
     assert inside((x - 1.5 * mm, y - 2.0 * mm), (bx, by, bw, bh))
     assert flat(pages_text(pdf)[1]).count("利培酮片1mg3盒") == 2
     rows = card_rows.rows_for_card(db, rescue_card["id"])
-    assert [r.dispensing_id for r in rows[-3:]] == new and all(r.printed_at for r in rows)
+    assert [r.dispensing_id for r in rows[-3:]] == new and not any(r.printed_at for r in rows[-3:])
     entry = audit.recent(db, 1)[0]
     assert entry["action"] == audit.PRINT and "第2页第12行起 3 条" in entry["summary"]
+    # printing is not confirming: the same rows come out again, at the same lines, until confirmed
+    again = printing.print_new_card_rows(db, printer(db), pid, tmp_path / "same.pdf")
+    assert again.row_ids == result.row_ids and position_of(again.path.read_bytes(), 0, "2027-11-01") == (x, y)
+    assert printing.confirm_card_rows_printed(db, printer(db), pid, result.row_ids) == 3
+    rows = card_rows.rows_for_card(db, rescue_card["id"])
+    assert all(r.printed_at for r in rows)
+    confirmed = audit.recent(db, 1)[0]
+    assert "确认救助卡领药记录已正确打印" in confirmed["summary"] and "第2页第12行起 3 条" in confirmed["summary"]
+    # a reprint of exactly those rows (staff said 否) keeps their lines
+    redo = printing.print_new_card_rows(db, printer(db), pid, tmp_path / "redo.pdf", row_ids=result.row_ids[1:])
+    assert redo.pages == [3] and redo.rows == 2 and "重新套打" in audit.recent(db, 1)[0]["summary"]
+    with pytest.raises(StorageError, match="不在"):
+        printing.print_new_card_rows(db, printer(db), pid, tmp_path / "bad.pdf", row_ids=[9999])
     with pytest.raises(StorageError, match="没有待打印的领药记录"):
         printing.print_new_card_rows(db, printer(db), pid, tmp_path / "again.pdf")
 

@@ -80,11 +80,13 @@ SAMPLES = {
     "printing.record_work_list": lambda w: ((audit.PRINT, _out(w, "list.pdf"), "到期随访", [w.patient_id]), {}),
     "printing.print_card": lambda w: ((w.patient_id, _out(w, "card.pdf")), {}),
     "printing.print_new_card_rows": lambda w: ((_collected(w), _out(w, "rows.pdf")), {}),
+    "printing.confirm_card_rows_printed": lambda w: ((w.patient_id, _placed_rows(w)), {}),
     # register import
     "register.import_register": lambda w: ((_register_file(w),), {}),
     # exports
     "exports.export_ledger": lambda w: ((_this_clinic(w), _out(w, "usb")), {"replace": True}),
     "exports.record_ledger_export": lambda w: _written_package(w),
+    "exports.print_ledger": lambda w: ((_this_clinic(w), _out(w, "ledger.pdf")), {}),
     "printing.print_slip": lambda w: ((w.dispense("2026-12-01", three_months(w))["id"], _out(w, "slip.pdf")), {}),
 }
 
@@ -111,6 +113,14 @@ def _written_package(w):
 
     job = exports.ledger_job(w.db, _this_clinic(w))
     return (job, ledger_export.write_package(job, _out(w, "usb"), replace=True)), {}
+
+
+def _placed_rows(w) -> list[int]:
+    """A collection given its line on the card, not yet confirmed as printed."""
+    from clinic_app.storage import card_rows
+    w.dispense("2026-12-01", three_months(w))
+    card = cards.current(w.db, w.patient_id)
+    return [r["id"] for r in card_rows.place_all(w.db, card["id"])]
 
 
 def _collected(w) -> int:

@@ -13,6 +13,15 @@ JIANGJIN = "500381"
 
 
 @pytest.fixture(autouse=True)
+def print_settings(tmp_path, monkeypatch):
+    """The printers and papers remembered per document kind go to a file of the test's own."""
+    from clinic_app.ui.printing.memory import SETTINGS_ENV
+
+    monkeypatch.setenv(SETTINGS_ENV, str(tmp_path / "printing.ini"))
+    return tmp_path / "printing.ini"
+
+
+@pytest.fixture(autouse=True)
 def app_font(qapp):
     """The app as the program starts it: its font, Qt's Chinese translation and the zh_CN locale."""
     from clinic_app.ui import chinese

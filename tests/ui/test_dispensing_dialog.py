@@ -313,33 +313,40 @@ def saved(qtbot, world, officer_session):
     return dialog
 
 
-def test_after_saving_the_slip_and_the_new_card_rows_print_off_the_ui_thread(qtbot, saved, tmp_path):
-    dialog, db = saved, saved.db
-    asked = []
+def test_after_saving_the_slip_and_the_new_card_rows_print_off_the_ui_thread(qtbot, saved, tmp_path, monkeypatch):
+    from clinic_app.ui.dispensing.printing import CardPrinter
+    from tests.ui.print_support import answer_previews
 
-    def save_path(title, default):
-        asked.append((title, default))
-        return str(tmp_path / default.replace(".pdf", ""))
-    dialog._save_path = save_path
+    dialog, db = saved, saved.db
+    previews = answer_previews(monkeypatch, tmp_path)
+    asked = []
+    monkeypatch.setattr(CardPrinter, "ask_printed", lambda self, question, result: asked.append(question) or True)
     page = dialog.done_page
     assert page.print_slip()
     assert not page.slip_button.isEnabled()
     qtbot.waitUntil(lambda: page.slip_button.isEnabled(), timeout=20_000)
-    assert "领药单已保存" in page.print_state.text(), page.print_state.text()
-    assert asked[0] == ("保存领药单（PDF）", "领药单_张三_2026-11-20.pdf")
-    assert Path(tmp_path / "领药单_张三_2026-11-20.pdf").stat().st_size > 1000
+    assert "领药单已送往打印机" in page.print_state.text(), page.print_state.text()
+    assert previews.titles[0] == "打印预览：领药单"
+    assert previews.printed[0].stat().st_size > 1000 and asked == []  # a slip is not confirmed
     assert page.print_new_rows()
-    qtbot.waitUntil(lambda: page.rows_button.isEnabled(), timeout=20_000)
-    assert "救助卡新记录已保存" in page.print_state.text(), page.print_state.text()
+    qtbot.waitUntil(lambda: "已登记" in page.print_state.text(), timeout=20_000)
+    assert asked == ["新记录是否已正确打印在救助卡上？"]
     prints = [r["summary"] for r in audit.recent(db) if r["action"] == audit.PRINT]
     assert any("打印领药单：张三" in s for s in prints) and any("套打" in s for s in prints)
+    assert any("确认救助卡领药记录已正确打印" in s for s in prints)
     assert db.execute("SELECT count(*) FROM card_rows WHERE printed_at IS NOT NULL").fetchone()[0] == 1
 
 
-def test_a_cancelled_save_prints_nothing(qtbot, saved):
-    saved._save_path = lambda title, default: ""
-    assert not saved.done_page.print_slip()
-    assert saved.done_page.slip_button.isEnabled()
+def test_a_closed_preview_prints_nothing(qtbot, saved, tmp_path, monkeypatch):
+    from tests.ui.print_support import answer_previews
+
+    previews = answer_previews(monkeypatch, tmp_path)
+    previews.answer = "close"
+    assert saved.done_page.print_new_rows()
+    qtbot.waitUntil(lambda: saved.done_page.slip_button.isEnabled(), timeout=20_000)
+    assert len(previews.opened) == 1 and previews.printed == []
+    assert "未打印" in saved.done_page.print_state.text()
+    assert saved.db.execute("SELECT count(*) FROM card_rows WHERE printed_at IS NOT NULL").fetchone()[0] == 0
 
 
 def test_a_decimal_comma_in_an_amount_is_refused_at_its_field_and_the_text_stays(qtbot, world, officer_session):

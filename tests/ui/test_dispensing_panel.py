@@ -43,8 +43,11 @@ def test_the_history_shows_amounts_signers_cover_and_appointment(qtbot, world, o
 def test_the_card_pages_printed_are_shown(qtbot, world, officer_session, tmp_path):
     entry = world.dispense(DAY, three_months(world))
     world.void(entry["id"])  # the void entry takes its own line on the card
-    printing.print_new_card_rows(world.db, world.officer, world.patient_id, tmp_path / "rows.pdf")
+    result = printing.print_new_card_rows(world.db, world.officer, world.patient_id, tmp_path / "rows.pdf")
     panel = make_panel(qtbot, officer_session, world.patient_id)
+    assert "待打印到卡上：2 条记录" in panel.card_state.text()  # printed, not yet confirmed
+    printing.confirm_card_rows_printed(world.db, world.officer, world.patient_id, result.row_ids)
+    panel.reload()
     text = panel.card_state.text()
     assert "救助卡 油溪镇 0001" in text and "已打印：第二页 2 行" in text and "待打印" not in text
 
@@ -123,24 +126,27 @@ def test_void_and_reentry_through_the_dialogs_are_both_shown(qtbot, world, offic
 
 
 def test_printing_from_the_panel_runs_in_the_background_and_shows_the_pages(qtbot, world, officer_session,
-                                                                            tmp_path):
+                                                                            tmp_path, monkeypatch):
+    from clinic_app.ui.dispensing.printing import CardPrinter
+    from tests.ui.print_support import answer_previews
+
+    previews = answer_previews(monkeypatch, tmp_path)
+    monkeypatch.setattr(CardPrinter, "ask_printed", lambda self, question, result: True)
     entry = world.dispense(DAY, three_months(world))
     panel = make_panel(qtbot, officer_session, world.patient_id)
-    panel._save_path = lambda title, default: str(tmp_path / default)
     panel.select_entry(entry["id"])
     assert panel.print_slip()
     qtbot.waitUntil(lambda: not panel.printer.busy, timeout=20_000)
-    assert "领药单已保存" in panel.print_state.text()
+    assert "领药单已送往打印机" in panel.print_state.text()
     assert panel.print_new_rows()
-    qtbot.waitUntil(lambda: not panel.printer.busy, timeout=20_000)
-    assert "救助卡新记录已保存" in panel.print_state.text() and "放入打印机" in panel.print_state.text()
-    assert "已打印：第二页 1 行" in panel.card_state.text()
-    assert panel.print_new_rows()  # nothing new: refused by the job, said in the panel
-    qtbot.waitUntil(lambda: not panel.printer.busy, timeout=20_000)
-    assert "没有待打印的领药记录" in panel.print_state.text()
+    qtbot.waitUntil(lambda: "已登记" in panel.print_state.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "已打印：第二页 1 行" in panel.card_state.text(), timeout=20_000)
+    opened = len(previews.opened)
+    assert not panel.print_new_rows()  # nothing new: said before anything is drawn or asked
+    assert "没有待打印的新记录" in panel.print_state.text() and len(previews.opened) == opened
     assert panel.print_card()
     qtbot.waitUntil(lambda: not panel.printer.busy, timeout=20_000)
-    assert (tmp_path / "救助卡_张三.pdf").exists()
+    assert previews.titles[-1] == "打印预览：救助卡（整本）" and len(previews.printed) == 3
 
 
 def test_the_patient_page_has_a_dispensing_tab(qtbot, world, officer_session):

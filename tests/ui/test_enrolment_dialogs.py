@@ -11,6 +11,8 @@ from clinic_app.ui.enrolment import EnrolmentPanel
 from clinic_app.ui.enrolment.common import table_text
 from clinic_app.ui.patients import PatientPage
 
+from tests.ui.print_support import save_previews_to
+
 from .enrolment_support import Panel, application, dated, eligible, fix_today, through_approval
 
 
@@ -75,12 +77,13 @@ def test_expired_agreement_is_marked(enrolled_2025):
 
 # --- printing the agreement is not signing it ---------------------------------------------------
 
-def test_printing_the_agreement_records_nothing_and_cancelling_leaves_nothing(qtbot, enrolled, session, tmp_path):
+def test_printing_the_agreement_records_nothing_and_cancelling_leaves_nothing(qtbot, enrolled, session, tmp_path,
+                                                                              monkeypatch):
     pid = enrolled.widget.patient_id
     dialog = enrolled.act("agreement", sign_on("2026-11-20"), confirm=False)
     assert dialog.ok_button.text() == "双方已签字"
     out = tmp_path / "待签字.pdf"
-    dialog._save_path = lambda: str(out)
+    save_previews_to(monkeypatch, out)
     dialog.print_agreement()
     qtbot.waitUntil(lambda: dialog.printed_path is not None, timeout=30000)
     assert out.exists() and agreements.latest(session.db, pid) is None
@@ -109,12 +112,13 @@ def test_the_signing_date_may_not_be_in_the_future_nor_before_enrolment(enrolled
     assert agreements.latest(session.db, pid)["signed_date"] == "2026-03-18"
 
 
-def test_reprinting_a_signed_agreement_is_audited_as_a_reprint(qtbot, enrolled, session, tmp_path):
+def test_reprinting_a_signed_agreement_is_audited_as_a_reprint(qtbot, enrolled, session, tmp_path,
+                                                               monkeypatch):
     enrolled.act("agreement", sign_on("2026-11-20"))
     dialog = enrolled.act("print_agreement", confirm=False)
     assert dialog.print_button.text() == "补打协议（一式两份）"
     out = tmp_path / "补打.pdf"
-    dialog._save_path = lambda: str(out)
+    save_previews_to(monkeypatch, out)
     dialog.print_agreement()
     qtbot.waitUntil(lambda: dialog.printed_path is not None, timeout=30000)
     row = audit.recent(session.db, 1)[0]

@@ -9,6 +9,8 @@ from clinic_app.domain import programme_status as ps
 from clinic_app.storage import agreements, audit, cards, programme
 from clinic_app.ui.enrolment.common import table_text
 
+from tests.ui.print_support import save_previews_to
+
 from .enrolment_support import (Panel, application, dated, eligible, final, fix_today, initial, send,
                                 through_approval)
 
@@ -18,7 +20,7 @@ def today(monkeypatch):
     fix_today(monkeypatch)
 
 
-def test_whole_main_path(qtbot, session, make_patient, tmp_path):
+def test_whole_main_path(qtbot, session, make_patient, tmp_path, monkeypatch):
     zhang = eligible(make_patient, "张三", "19800101", "123")
     panel = Panel(qtbot, session, zhang)
     w = panel.widget
@@ -76,7 +78,7 @@ def test_whole_main_path(qtbot, session, make_patient, tmp_path):
         assert dialog.period.text().startswith("2026年03月20日至2027年03月19日")
     dialog = panel.act("agreement", sign, confirm=False)
     out = tmp_path / "协议.pdf"
-    dialog._save_path = lambda: str(out)
+    save_previews_to(monkeypatch, out)
     dialog.print_agreement()  # printing is not signing: a copy to sign, nothing recorded
     qtbot.waitUntil(lambda: dialog.printed_path is not None, timeout=30000)
     assert agreements.latest(session.db, zhang) is None

@@ -240,7 +240,12 @@ def test_a_newer_refresh_wins(qtbot, session, people, answers):
 # --- printing and export -----------------------------------------------------------------------
 
 def _print(qtbot, tab: ListTab, out, monkeypatch):
-    monkeypatch.setattr(tab, "choose_print_path", lambda: out)
+    from clinic_app.ui.printing.flow import PrintFlow
+    from tests.ui.print_support import answer_previews
+
+    previews = answer_previews(monkeypatch, out.parent)
+    previews.answer = "save"  # 另存为 PDF from the preview: the same PDF the printer would get
+    monkeypatch.setattr(PrintFlow, "choose_save_path", lambda flow, document: str(out))
     with qtbot.waitSignal(tab.printed, timeout=20_000):
         assert tab.print_list()
         assert tab.printing and not tab.print_button.isEnabled() and tab.print_button.text() == "正在生成…"
@@ -265,7 +270,7 @@ def test_printing_the_overdue_list_writes_and_audits_a_pdf(qtbot, session, peopl
         audit.PRINT, "work_list", "逾期未领药", "tester")
     assert row["summary"] == "打印工作清单“逾期未领药”（3 名）：逾期未领药.pdf"
     assert not tab.printing and tab.print_button.isEnabled() and not tab.busy.isVisibleTo(tab)
-    assert answers[-1][0] == "打印文件已生成"
+    assert answers[-1][0] == "已保存" and "现在打开吗？" in answers[-1][1]
 
 
 def test_the_printed_worsening_list_carries_the_exchange_notice(qtbot, session, people, answers, tmp_path,
@@ -320,10 +325,14 @@ def test_exporting_a_follow_up_list_writes_and_audits_xlsx(qtbot, session, peopl
 def test_a_failed_print_says_why_and_is_not_audited(qtbot, session, people, answers, tmp_path, monkeypatch):
     tab = _window(qtbot, session).page("paused")
     before = audit.recent(session.db, 1)[0]["id"]
-    monkeypatch.setattr(tab, "choose_print_path", lambda: tmp_path / "no" / "such" / "dir" / "x.pdf")
+    from clinic_app.ui.printing.flow import PrintFlow
+    from tests.ui.print_support import answer_previews
+
+    answer_previews(monkeypatch, tmp_path).answer = "save"
+    monkeypatch.setattr(PrintFlow, "choose_save_path", lambda flow, document: str(tmp_path / "no" / "such" / "x.pdf"))
     assert tab.print_list()
     qtbot.waitUntil(lambda: not tab.printing, timeout=20_000)
-    assert answers[-1][0] == "打印失败"
+    assert answers[-1][0] == "无法保存"
     assert audit.recent(session.db, 1)[0]["id"] == before
     assert tab.print_button.isEnabled()
 

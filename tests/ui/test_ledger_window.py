@@ -497,3 +497,20 @@ def test_a_psychiatrist_is_refused_the_export_before_a_folder_is_asked_for(qtbot
     assert answers["errors"] == [("台账未能导出", "只有管理员、精防人员（发药人）可以导出季度台账")]
     assert asked == [] and not window.exporting and list(stick.iterdir()) == []
     assert audit.recent(session.db, 1)[0]["id"] == before
+
+
+def test_the_ledger_prints_through_the_preview_as_the_packages_pdf(qtbot, session, world, monkeypatch, tmp_path):
+    from tests.print_measure import page_sizes_mm
+    from tests.ui.print_support import answer_previews
+
+    move_to_2027(monkeypatch)
+    previews = answer_previews(monkeypatch, tmp_path)
+    window = _open(qtbot, session)
+    assert window.print_button.shortcut().toString() == "Ctrl+P" and window.print_button.isEnabled()
+    assert window.print_ledger()
+    qtbot.waitUntil(lambda: len(previews.printed) == 1 and not window.print_flow.busy, timeout=30_000)
+    assert previews.titles == ["打印预览：2026年第四季度台账（季度台账）"]
+    assert all(w > h and abs(w - 297) < 0.5 and abs(h - 210) < 0.5 for w, h in page_sizes_mm(previews.printed[0]))
+    row = audit.recent(session.db, 1)[0]
+    assert (row["action"], row["entity"], row["entity_id"]) == (audit.PRINT, "quarter", Q4)
+    assert row["summary"].startswith("打印2026年第四季度台账")

@@ -290,53 +290,85 @@ def test_read_only_users_get_no_holiday_table_or_import(qtbot, readonly_session)
 
 
 def test_printing_the_register_from_the_menu(qtbot, session, tmp_path, monkeypatch):
+    from clinic_app.ui.main_window import MainWindow
+    from tests.ui.print_support import answer_previews
+
+    pid = add_patient(session.db, name="登记者")
+    approve(session.db, pid)
+    previews = answer_previews(monkeypatch, tmp_path)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    assert window.print_register_action.shortcut().toString() == "Ctrl+P"
+    printer = _register_printer(window)
+    with qtbot.waitSignal(printer.finished, timeout=20_000):
+        window.print_register_action.trigger()
+    assert previews.titles == ["打印预览：患者登记名单"] and previews.printed[0].stat().st_size > 0
+    assert not printer.busy
+    row = audit.recent(session.db, 1)[0]
+    assert (row["action"], row["entity"], row["username"]) == (audit.PRINT, "register", "tester")
+    assert row["summary"] == "打印患者登记名单（1 名患者）"
+
+
+def _register_printer(window):
+    from clinic_app.ui.lists.menu import _register_printer as make
+    return make(window)
+
+
+def test_exporting_the_register_as_excel_from_the_menu(qtbot, session, tmp_path, monkeypatch):
     from clinic_app.ui.lists.register_print import RegisterPrinter
     from clinic_app.ui.main_window import MainWindow
 
     pid = add_patient(session.db, name="登记者")
     approve(session.db, pid)
-    out = tmp_path / "登记名单.pdf"
-    shown = []
+    out = tmp_path / "登记名单.xlsx"
+    shown, opened = [], []
     monkeypatch.setattr(RegisterPrinter, "choose_path", lambda self: out)
-    monkeypatch.setattr(RegisterPrinter, "_confirm", lambda self, title, text: shown.append(title) and False)
+    monkeypatch.setattr(RegisterPrinter, "_confirm", lambda self, title, text: shown.append(title) or True)
+    monkeypatch.setattr(RegisterPrinter, "_open_file", lambda self, path: opened.append(path))
     window = MainWindow(session)
     qtbot.addWidget(window)
-    window.print_register_action.trigger()
-    printer = window.register_printer
+    printer = _register_printer(window)
     with qtbot.waitSignal(printer.finished, timeout=20_000) as blocker:
-        pass
+        window.export_register_action.trigger()
     assert blocker.args == [out] and out.stat().st_size > 0
-    assert shown == ["登记名单已生成"] and printer.progress is None and not printer.busy
+    assert shown == ["登记名单已生成"] and opened == [out] and printer.progress is None and not printer.busy
     row = audit.recent(session.db, 1)[0]
-    assert (row["action"], row["entity"], row["username"]) == (audit.PRINT, "register", "tester")
+    assert (row["action"], row["entity"]) == (audit.EXPORT, "register")
 
 
 def test_printing_an_empty_register_is_refused(qtbot, session, tmp_path, monkeypatch):
     from clinic_app.ui.lists.register_print import RegisterPrinter
     from clinic_app.ui.main_window import MainWindow
+    from tests.ui.print_support import answer_previews
 
+    previews = answer_previews(monkeypatch, tmp_path)
     errors = []
-    monkeypatch.setattr(RegisterPrinter, "choose_path", lambda self: tmp_path / "r.xlsx")
     monkeypatch.setattr(RegisterPrinter, "_show_error", lambda self, title, text: errors.append(text))
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.print_register_action.trigger()
     assert errors == ["没有在册或住院暂停的患者，登记名单为空"]
-    assert not (tmp_path / "r.xlsx").exists() and not window.register_printer.busy
+    assert previews.opened == [] and not window.register_printer.busy
 
 
-def test_calibration_page_is_saved_from_the_project_menu(qtbot, session, tmp_path, monkeypatch):
-    from pypdf import PdfReader
-
+def test_calibration_page_is_printed_from_the_project_menu(qtbot, session, tmp_path, monkeypatch):
+    from clinic_app.storage import settings as settings_store
     from clinic_app.ui.lists import menu
     from clinic_app.ui.main_window import MainWindow
+    from tests.print_measure import grid_lines_mm
+    from tests.ui.print_support import answer_previews
 
+    settings_store.put(session.db, "card_offset_x_tenth_mm", -12)
+    previews = answer_previews(monkeypatch, tmp_path)
+    told = []
+    monkeypatch.setattr("clinic_app.ui.messages.info", lambda parent, title, text: told.append(title))
     window = MainWindow(session)
     qtbot.addWidget(window)
-    monkeypatch.setattr("clinic_app.ui.messages.info", lambda *a: None)
-    out = tmp_path / "cal.pdf"
-    assert menu.print_calibration(window, str(out)) == str(out)
-    assert "校准" in PdfReader(str(out)).pages[0].extract_text()
+    flow = menu.print_calibration(window)
+    qtbot.waitUntil(lambda: not flow.busy and len(previews.printed) == 1, timeout=20_000)
+    assert previews.titles == ["打印预览：救助卡套打校准页"] and told == ["校准页已打印"]
+    xs, _ys = grid_lines_mm(previews.printed[0])
+    assert abs(xs[0] - (8.0 - 1.2)) < 0.5  # the A5 grid's left edge, moved 1.2 mm left
 
 
 def test_a_read_only_user_is_refused_printing_and_exporting_before_any_file_is_written(
@@ -349,7 +381,8 @@ def test_a_read_only_user_is_refused_printing_and_exporting_before_any_file_is_w
     tab = _window(qtbot, readonly_session).page("deadlines")
     asked = []
     monkeypatch.setattr(tab, "choose_export_path", lambda: asked.append("export") or tmp_path / "l.xlsx")
-    monkeypatch.setattr(tab, "choose_print_path", lambda: asked.append("print") or tmp_path / "l.pdf")
+    from clinic_app.ui.printing.flow import PrintFlow
+    monkeypatch.setattr(PrintFlow, "exec_preview", lambda flow, preview: asked.append("print") or 0)
     before = audit.recent(db, 1)[0]["id"]
     tab.export()
     assert tab.print_list() is False

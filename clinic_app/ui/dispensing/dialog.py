@@ -329,12 +329,6 @@ class DispensingDialog(QDialog):
     def step(self) -> int:
         return self.stack.currentIndex()
 
-    def _save_path(self, title: str, default_name: str) -> str:
-        from .. import file_dialogs
-
-        path, _ = file_dialogs.save_file(self, file_dialogs.PDF, title, default_name, "PDF 文件 (*.pdf)")
-        return path
-
     def reject(self) -> None:
         if self.entry is not None:  # saved: closing is finishing
             self.accept()

@@ -23,10 +23,14 @@ class DonePage(QWidget):
         self.summary.setObjectName("done_summary")
         self.summary.setWordWrap(True)
         column.addWidget(self.summary)
-        self.slip_button = QPushButton("打印领药单")
+        self.slip_button = QPushButton("打印领药单…")
         self.slip_button.setObjectName("print_slip")
-        self.rows_button = QPushButton("打印救助卡新记录")
+        self.rows_button = QPushButton("打印救助卡新记录…")
         self.rows_button.setObjectName("print_new_rows")
+        self.slip_button.setShortcut("Ctrl+P")
+        self.slip_button.setToolTip("领药单：先预览，再打印或另存为 PDF（Ctrl+P）")
+        self.rows_button.setShortcut("Ctrl+Shift+P")
+        self.rows_button.setToolTip("把新记录套打到救助卡记录页：先预览，打印后确认是否打印正确（Ctrl+Shift+P）")
         for button in (self.slip_button, self.rows_button):
             button.setAutoDefault(False)
         self.slip_button.clicked.connect(self.print_slip)
@@ -43,7 +47,8 @@ class DonePage(QWidget):
         finish.clicked.connect(dialog.accept)
         column.addLayout(_buttons(finish, stretch_first=True))
         self.printer = CardPrinter(dialog, dialog.session, self._say)
-        self.printer.printed.connect(lambda *_a: self._enable(True))
+        self.printer.printed.connect(lambda *_a: self._enable(not self.printer.busy))
+        self.printer.confirmed.connect(lambda *_a: self._enable(True))
         self.printer.failed.connect(lambda *_a: self._enable(True))
 
     def show_entry(self, entry: dict) -> None:

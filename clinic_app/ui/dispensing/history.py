@@ -50,7 +50,8 @@ class DispensingPanel(QWidget):
         self.last_dialog = None
         self._build()
         self.printer = CardPrinter(self, session, self._say)
-        self.printer.printed.connect(lambda *_a: self.reload())  # printed card rows show at once
+        self.printer.printed.connect(lambda *_a: self.reload())
+        self.printer.confirmed.connect(lambda *_a: self.reload())  # rows confirmed on the card show at once
         self.printer.failed.connect(lambda *_a: self._enable())
         self.reload()
 
@@ -87,8 +88,8 @@ class DispensingPanel(QWidget):
         self.buttons["void"].clicked.connect(self.void_selected)
         self.buttons["slip"].clicked.connect(self.print_slip)
         menu = QMenu(self)
-        self.new_rows_action = menu.addAction("打印新记录（套打到救助卡上）", self.print_new_rows)
-        self.card_action = menu.addAction("打印整本救助卡", self.print_card)
+        self.new_rows_action = menu.addAction("打印新记录（套打到救助卡上）…", self.print_new_rows)
+        self.card_action = menu.addAction("打印整本救助卡…", self.print_card)
         self.buttons["card"].setMenu(menu)
         row.addStretch(1)
         layout.addLayout(row)
@@ -253,12 +254,6 @@ class DispensingPanel(QWidget):
         if not self.allowed()["void"] or entry is None:
             return False
         return self._open(VoidDialog(self.session, entry["id"], self))
-
-    def _save_path(self, title: str, default_name: str) -> str:
-        from .. import file_dialogs
-
-        path, _ = file_dialogs.save_file(self, file_dialogs.PDF, title, default_name, "PDF 文件 (*.pdf)")
-        return path
 
     def _print(self, kind: str, target_id: int, name: str) -> bool:
         started = self.printer.start(kind, target_id, name)

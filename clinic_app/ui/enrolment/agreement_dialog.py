@@ -2,7 +2,8 @@
 paper, and record the agreement only when staff confirm 双方已签字 with the signing date."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QDialog, QPushButton
 
 from ...documents import jobs
@@ -11,11 +12,10 @@ from ...domain import agreement_terms
 from ...domain.errors import ClinicError
 from ...services import enrolment as enrolment_services
 from ...storage import agreements, clock, patients, reference
-from .. import file_dialogs
 from ..keyboard import read_only_field
 from ..style import set_role
 from ..widgets import row_of
-from ..worker import run_in_background
+from ..printing.flow import PRINTED, SAVED, PrintFlow
 from .common import ActionDialog, DateField, hint_label, stack
 
 SIGN, RENEW, VIEW = "sign", "renew", "view"
@@ -70,6 +70,9 @@ class AgreementDialog(ActionDialog):
         self.print_button.setObjectName("print_agreement")
         self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_agreement)
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.setToolTip("打印预览，选择打印机打印，或另存为 PDF（Ctrl+P）")
+        self.print_flow = PrintFlow(self, session)
         self.print_state = hint_label()
         self.print_state.setObjectName("print_state")
         self.add_row("print", "打印", stack(row_of(self.print_button), self.print_state),
@@ -106,10 +109,8 @@ class AgreementDialog(ActionDialog):
         return self.agreement
 
     # --- printing ----------------------------------------------------------------------------
-    def _save_path(self) -> str:
-        default = f"服务协议_{self.patient['name']}_{self.signed.text().strip()}.pdf"
-        path, _ = file_dialogs.save_file(self, file_dialogs.PDF, "保存服务协议（PDF）", default, "PDF 文件 (*.pdf)")
-        return path
+    def _default_name(self) -> str:
+        return f"服务协议_{self.patient['name']}_{self.signed.text().strip()}.pdf"
 
     def _print_job(self):
         """A reprint of the stored agreement, or a copy to sign with what is typed so far (a
@@ -123,31 +124,39 @@ class AgreementDialog(ActionDialog):
             self.show_error(self.place_of_error(exc), exc.message)
             return None
 
-    def print_agreement(self) -> None:
-        """Print only: nothing is recorded as signed (the print is audited)."""
+    def print_agreement(self) -> bool:
+        """Print only: nothing is recorded as signed (the print is audited). The PDF is drawn off
+        the UI thread, then the print preview opens (打印 or 另存为 PDF)."""
         self.clear_errors()
         job = self._print_job()
         if job is None:
-            return
-        path = self._save_path()
-        if not path:
-            return
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
-        self.print_button.setEnabled(False)
-        self._say("正在生成 PDF…", "hint")
-        self._job = run_in_background(lambda: jobs.write_agreement(job, path),
-                                      lambda done: self._printed(job, str(done)), self._print_failed)
+            return False
+        started = self.print_flow.start(
+            "agreement", "服务协议" if job.draft else "服务协议（补打）", self._default_name(),
+            fn=lambda out: jobs.write_agreement(job, out),
+            on_ready=lambda _document: printing.record_agreement_print(self.db, self.session.user, job),
+            on_failed=self._print_failed)
+        if started:
+            self.print_button.setEnabled(False)
+            self._say("正在生成 PDF…", "hint")
+            self.print_flow.finished.connect(lambda outcome, _doc, j=job: self._printed(j, outcome),
+                                             type=Qt.ConnectionType.SingleShotConnection)
+        return started
 
-    def _printed(self, job, path: str) -> None:
-        printing.record_agreement_print(self.db, self.session.user, job)
-        self.printed_path = path
+    def _printed(self, job, outcome: str) -> None:
         self.print_button.setEnabled(True)
+        if outcome not in (PRINTED, SAVED):
+            self._say("未打印" if outcome != "failed" else self.print_state.text(),
+                      "hint" if outcome != "failed" else "error")
+            return
+        where = str(self.print_flow.last_saved) if outcome == SAVED else "已送往打印机"
+        self.printed_path = where
         if job.draft:
-            self._say(f"已保存待签字协议：{path}（一式两份）。尚未登记为已签订：双方签字后请点“{SIGNED_TEXT}”", "warning")
+            self._say(f"待签字协议{'已保存：' + where if outcome == SAVED else where}（一式两份）。"
+                      f"尚未登记为已签订：双方签字后请点“{SIGNED_TEXT}”", "warning")
         else:
-            self._say(f"已补打：{path}（一式两份，双方各执一份）", "hint")
-        self.printed.emit(path)
+            self._say(f"已补打：{where}（一式两份，双方各执一份）", "hint")
+        self.printed.emit(where)
 
     def _print_failed(self, exc: Exception) -> None:
         self.print_button.setEnabled(True)

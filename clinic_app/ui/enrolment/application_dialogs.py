@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QHeaderView,
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QCheckBox, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView,
                                QLineEdit, QTableWidget, QTableWidgetItem, QWidget)
 
 from ...domain import applications as ap
@@ -196,6 +197,17 @@ class ApplicationDialog(ActionDialog):
         self.set_row_visible("eligibility", False)
         self.finish_layout()
 
+        self.print_button = self.buttons.addButton("打印审批表…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setObjectName("print_application")
+        self.print_button.setAutoDefault(False)
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.setToolTip("按填写的内容打印服药审批表（附件4）和申请材料清单，交申请人签字；"
+                                     "打印不保存申请（Ctrl+P）")
+        self.print_button.clicked.connect(self.print_form)
+        from ..printing.flow import PrintFlow
+
+        self.print_flow = PrintFlow(self, session)
+
         self.received.dateChanged.connect(self._update_schedule)
         self.documents.connect_changed(self._update_documents)
         self._update_schedule(self.received.date_or_none())
@@ -256,6 +268,20 @@ class ApplicationDialog(ActionDialog):
 
     def all_errors(self) -> str:
         return "\n".join(t for t in (super().all_errors(), self.eligibility.text()) if t)
+
+    def draft(self) -> dict:
+        """The application as typed so far, for the printed form (nothing is stored)."""
+        received = self.received.date_or_none()
+        village_date = self.village_date.date_or_none() if self.village_date.text().strip() else None
+        return {"round": self.round, "received_date": received.isoformat() if received else None,
+                "documents": self.documents.checklist(), "village_opinion": self.village_opinion.text().strip(),
+                "village_opinion_date": village_date.isoformat() if village_date else None,
+                "subsidies": list(self.patient.get("subsidies") or [])}
+
+    def print_form(self) -> bool:
+        from .printouts import print_application_form
+
+        return print_application_form(self.print_flow, self.session, self.patient_id, self.draft())
 
     def save(self):
         received = self.date_of("received", self.received)

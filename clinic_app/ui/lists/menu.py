@@ -23,7 +23,10 @@ def build_project_menu(window, bar):
     menu = bar.addMenu("项目(&J)")
     window.work_lists_action = _add(window, menu, "工作清单…", lambda: open_work_lists(window),
                                     shortcut="Ctrl+J")
-    window.print_register_action = _add(window, menu, "打印患者登记名单…", lambda: print_register(window))
+    window.print_register_action = _add(window, menu, "打印患者登记名单…", lambda: print_register(window),
+                                        shortcut="Ctrl+P")
+    window.export_register_action = _add(window, menu, "导出患者登记名单（Excel 或 PDF 文件）…",
+                                         lambda: export_register(window))
     window.calibration_action = _add(window, menu, "打印救助卡套打校准页…", lambda: print_calibration(window))
     menu.addSeparator()
     window.import_register_action = _add(window, menu, "导入登记名单…", lambda: open_import(window),
@@ -53,31 +56,47 @@ def open_work_lists(window):
     return lists
 
 
-def print_register(window):
+def _register_printer(window):
     from .register_print import RegisterPrinter
 
     printer = getattr(window, "register_printer", None)
     if printer is None:
         printer = window.register_printer = RegisterPrinter(window.session, window)
+    return printer
+
+
+def print_register(window):
+    """Attachment 8 through the print preview."""
+    printer = _register_printer(window)
     printer.start()
     return printer
 
 
-def print_calibration(window, path: str | None = None) -> str | None:
-    """A test page with the card's grid: print it on plain paper, lay it on a real card, and set
-    the offsets under 管理 → 设置 (救助卡套打偏移)."""
-    from ...services import printing
-    from .. import file_dialogs, messages
+def export_register(window):
+    """Attachment 8 as a file to send on: Excel, or the PDF."""
+    printer = _register_printer(window)
+    printer.export()
+    return printer
 
-    if path is None:
-        path, _ = file_dialogs.save_file(window, file_dialogs.PDF, "保存校准页", "救助卡套打校准页.pdf",
-                                         "PDF 文件 (*.pdf)")
-    if not path:
-        return None
-    printing.print_calibration(window.session.db, path)
-    messages.info(window, "校准页已保存", f"已保存：{path}\n用普通纸打印后叠在救助卡上，量出偏差，"
-                  "再到“管理 → 设置”中填写救助卡套打偏移。")
-    return path
+
+def print_calibration(window):
+    """A test page with the card's grid, through the print preview: print it on plain paper,
+    lay it on a real card, and set the offsets under 管理 → 设置 (救助卡套打偏移)."""
+    from ...documents.card import render_calibration_page
+    from ...services import printing
+    from .. import messages
+    from ..printing.flow import PrintFlow
+
+    flow = getattr(window, "calibration_flow", None) or PrintFlow(window, window.session)
+    window.calibration_flow = flow
+    size = printing.card_page_size(window.session.db)
+    dx, dy = printing.card_offsets_mm(window.session.db)
+    flow.start("calibration", "救助卡套打校准页", "救助卡套打校准页.pdf",
+               fn=lambda out: render_calibration_page(out, size, dx, dy),
+               on_printed=lambda _document: messages.info(
+                   window, "校准页已打印", "把打印出的校准页叠在救助卡记录页上对光查看，量出偏差，"
+                   "再到“管理 → 设置”中填写救助卡套打偏移。"))
+    return flow
 
 
 def open_import(window):

@@ -1,12 +1,15 @@
-"""打印患者登记名单…: Attachment 8 as a PDF to print or an Excel file to send on.
+"""打印患者登记名单… (Attachment 8 through the print preview) and 导出患者登记名单… (a PDF or an
+Excel file to send on).
 
-The rows are read on the UI thread (one query), the file is written on a worker thread with a
-busy indicator (20,000 rows take a while to lay out), and the audit row is written back on the
-UI thread once the file exists — so nothing touches the database from two threads at once.
+The rows are read on the UI thread (one query), the PDF (and the preview's pictures) or the file
+is made on a worker thread with a busy indicator (20,000 rows take a while to lay out), and the
+audit row is written back on the UI thread once the pages went to the printer or the file exists
+— so nothing touches the database from two threads at once.
 """
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Qt, Signal
@@ -39,9 +42,8 @@ class RegisterPrinter(QObject):
 
     def choose_path(self) -> Path | None:
         """Ask where to save, PDF or Excel; tests replace this."""
-        path, chosen = file_dialogs.save_file(self.parent_widget, file_dialogs.REGISTER_EXPORT, "打印患者登记名单",
-                                               self.default_name(),
-                                                   f"{PDF_FILTER};;{XLSX_FILTER}")
+        path, chosen = file_dialogs.save_file(self.parent_widget, file_dialogs.REGISTER_EXPORT, "导出患者登记名单",
+                                              self.default_name(), f"{PDF_FILTER};;{XLSX_FILTER}")
         if not path:
             return None
         path = Path(path)
@@ -50,7 +52,45 @@ class RegisterPrinter(QObject):
         return path
 
     def start(self) -> bool:
-        """Ask for the file and start writing it; False when nothing was started."""
+        """The register drawn off the UI thread, then the print preview (打印 or 另存为 PDF);
+        False when nothing was started."""
+        if self.busy:
+            return False
+        refused = roles.refusal(self.session.role, "lists.print")
+        if refused:
+            self._show_error("无法打印登记名单", refused)
+            return False
+        try:
+            job = printing.gather_register(self.session.db, self.session.user)
+        except StorageError as exc:
+            self._show_error("无法打印登记名单", exc.message)
+            return False
+        from ..printing.flow import PRINTED, SAVED, PrintFlow
+
+        flow = self.flow = getattr(self, "flow", None) or PrintFlow(self.parent_widget, self.session)
+        flow.show_error = lambda title, text: self._show_error(title, text)
+        flow.confirm = lambda title, text: self._confirm(title, text)
+        flow.open_file = lambda path: self._open_file(path)
+        started = flow.start("register", jobs.REGISTER_NAME, self.default_name(),
+                             fn=lambda out: printing.write_register(out, job))
+        if not started:
+            return False
+        self.busy = True
+
+        def closed(outcome: str, _document) -> None:
+            self.busy = False
+            if outcome in (PRINTED, SAVED):
+                where = flow.last_saved if outcome == SAVED else io.BytesIO()  # to a printer: no file
+                printing.record_register_print(self.session.db, self.session.user, where, job)
+            self.finished.emit(flow.last_saved if outcome == SAVED else None)
+
+        from PySide6.QtCore import Qt as _Qt
+
+        flow.finished.connect(closed, type=_Qt.ConnectionType.SingleShotConnection)
+        return True
+
+    def export(self) -> bool:
+        """Ask for the file (PDF or Excel) and start writing it; False when nothing was started."""
         if self.busy:
             return False
         refused = roles.refusal(self.session.role, "lists.print")  # asked before a file is written
@@ -69,7 +109,7 @@ class RegisterPrinter(QObject):
         self.busy = True
         self.progress = QProgressDialog(f"正在生成患者登记名单（{len(job.rows)} 名患者）…", "", 0, 0,
                                         self.parent_widget)
-        self.progress.setWindowTitle("打印患者登记名单")
+        self.progress.setWindowTitle("导出患者登记名单")
         self.progress.setCancelButton(None)
         self.progress.setWindowModality(Qt.WindowModal)
         self.progress.setMinimumDuration(0)
@@ -86,7 +126,10 @@ class RegisterPrinter(QObject):
             self.progress = None
 
     def _written(self, path: Path, job) -> None:
+        from ..printing.memory import PrintMemory
+
         self._stop_progress()
+        PrintMemory().remember_folder(Path(path).parent)
         printing.record_register_print(self.session.db, self.session.user, path, job)
         self.finished.emit(path)
         if self._confirm("登记名单已生成", f"已保存 {len(job.rows)} 名患者的登记名单到：\n{path}\n\n现在打开吗？"):

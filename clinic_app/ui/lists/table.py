@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -111,9 +111,10 @@ class ListTab(QWidget):
         self.open_button.setToolTip("打开所选患者（回车或双击）")
         self.open_button.clicked.connect(self.open_selected)
         self.print_button = QPushButton(PRINT_TEXT)
-        self.print_button.setToolTip("把当前清单按显示顺序生成A4横向PDF打印件（身份证号已遮蔽，将记入审计记录；"
+        self.print_button.setToolTip("把当前清单按显示顺序生成A4横向打印件，先预览再打印或另存为 PDF（Ctrl+P；身份证号已遮蔽，将记入审计记录；"
                                      "放不下的长列不打印，完整内容请导出Excel）")
         self.print_button.clicked.connect(self.print_list)
+        self.print_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
         self.export_button = QPushButton(EXPORT_TEXT)
         self.export_button.setToolTip("把当前清单按显示顺序导出为Excel文件（身份证号已遮蔽，将记入审计记录）")
         self.export_button.clicked.connect(self.export)
@@ -358,50 +359,60 @@ class ListTab(QWidget):
     def default_print_name(self) -> str:
         return f"{self.content.title}_{dt.date.today():%Y%m%d}.pdf"
 
-    def choose_print_path(self) -> Path | None:
-        """Ask where to save the printout; tests replace this."""
-        path, _filter = file_dialogs.save_file(self, file_dialogs.WORK_LIST, f"打印“{self.content.title}”",
-                                                    self.default_print_name(), "PDF 文件（打印用） (*.pdf)")
-        if not path:
-            return None
-        path = Path(path)
-        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+    def _print_flow(self):
+        """The print preview for this tab, its messages shown the tab's way."""
+        if getattr(self, "print_flow", None) is None:
+            from ..printing.flow import PrintFlow
+
+            flow = PrintFlow(self, self.session)
+            flow.show_error = lambda title, text: self._show_error(title, text)
+            flow.confirm = lambda title, text: self._confirm(title, text)
+            flow.open_file = lambda path: self._open_file(path)
+            self.print_flow = flow
+        return self.print_flow
 
     def print_list(self) -> bool:
-        """Write the list as shown to a PDF on a worker thread; False when nothing was started."""
+        """Draw the list as shown to a PDF on a worker thread and open the print preview (打印 or
+        另存为 PDF); False when nothing was started. The print or the saved file is audited."""
         if self.content is None or self.printing or self.loading:
             return False
         refused = roles.refusal(self.session.role, "lists.print")  # asked before a file is written
         if refused:
             self._show_error("无法打印", refused)
             return False
-        path = self.choose_print_path()
-        if path is None:
-            return False
         content = self.content
         title, exchange = content.title, content.exchange
         headers, rows = content.printed(list(content.headers), self.visible_rows())
         patient_ids = self.visible_patient_ids()
         subtitle = self._subtitle("打印人", between="\n")  # the print time is in every page's footer
+        flow = self._print_flow()
+        started = flow.start("lists", title, self.default_print_name(),
+                             fn=lambda out: write_list_pdf(out, title, subtitle, headers, rows, exchange),
+                             on_failed=self._print_failed)
+        if not started:
+            return False
         self.printing = True
         self._enable()
-        run_in_background(lambda: write_list_pdf(path, title, subtitle, headers, rows, exchange),
-                          lambda _result: self._printed(path, title, patient_ids), self._print_failed)
+        flow.finished.connect(lambda outcome, _doc: self._printed(outcome, title, patient_ids),
+                              type=Qt.ConnectionType.SingleShotConnection)
         return True
 
-    def _printed(self, path: Path, title: str, patient_ids: list[int]) -> None:
+    def _printed(self, outcome: str, title: str, patient_ids: list[int]) -> None:
+        from ..printing.flow import PRINTED, SAVED
+
         self.printing = False
         self._enable()
+        if outcome == SAVED:
+            path = self.print_flow.last_saved
+        elif outcome == PRINTED:
+            path = Path(self.print_flow.last_printer or self.default_print_name())
+        else:
+            return
         self._audit(audit.PRINT, "打印", path, title, patient_ids)
         self.printed.emit(path)
-        if self._confirm("打印文件已生成", f"已把“{title}”（{len(patient_ids)} 名）保存到：\n{path}\n\n"
-                                          "现在打开并打印吗？"):
-            self._open_file(path)
 
-    def _print_failed(self, exc) -> None:
-        self.printing = False
-        self._enable()
-        self._show_error("打印失败", f"打印文件没有生成：{getattr(exc, 'strerror', None) or exc}")
+    def _print_failed(self, message) -> None:
+        self._show_error("打印失败", f"打印文件没有生成：{getattr(message, 'strerror', None) or message}")
 
     # --- dialogs (tests replace these) ---------------------------------------------------
     def _open_file(self, path: Path) -> None:

@@ -5,7 +5,8 @@ Opening the page is audited (查看); showing the full ID numbers is audited aga
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
                                QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from ...domain import patient_fields as pf
@@ -57,9 +58,14 @@ class PatientPage(QDialog):
         self.edit_button.clicked.connect(self.edit)
         self.close_button = QPushButton("关闭")
         self.close_button.clicked.connect(self.reject)
+        self.print_button = QPushButton("打印(&P)")
+        self.print_button.setObjectName("print_menu")
+        self.print_button.setEnabled(roles.may(self.session.role, "patient.print"))
+        self.print_button.setToolTip("打印本患者的审批表、服务协议、领药单和救助卡（先预览，可另存为 PDF）")
         buttons = QHBoxLayout()
         buttons.addWidget(self.reveal_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.close_button)
         for button in (self.reveal_button, self.edit_button):
@@ -89,6 +95,62 @@ class PatientPage(QDialog):
         self.tabs.addTab(dispensing_scroll, "领药记录")
         # --- end 领药记录 tab -------------------------------------------------------------------
         layout.addLayout(buttons)
+        self._build_print_menu()
+
+    # --- 打印 -----------------------------------------------------------------------------------
+    def _build_print_menu(self) -> None:
+        """Every paper of this patient, with its shortcut shown in the menu; Ctrl+P prints the
+        approval form, the patient's main document."""
+        from ..printing.flow import PrintFlow
+
+        self.print_flow = PrintFlow(self, self.session)
+        menu = QMenu(self)
+        self.print_actions: dict[str, QAction] = {}
+        entries = (("application", "服药审批表（附件4）及申请材料清单…", self.print_application,
+                    QKeySequence(QKeySequence.StandardKey.Print)),
+                   ("agreement", "服务协议（待签字，供阅读）…", self.print_agreement, None),
+                   (None, None, None, None),
+                   ("slip", "所选领药记录的领药单…", self.dispensing.print_slip, None),
+                   ("card_rows", "救助卡新记录（套打）…", self.dispensing.print_new_rows, QKeySequence("Ctrl+Shift+P")),
+                   ("card", "整本救助卡…", self.dispensing.print_card, None))
+        for key, text, slot, shortcut in entries:
+            if key is None:
+                menu.addSeparator()
+                continue
+            action = QAction(text, self)
+            action.setObjectName(f"print_{key}")
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, run=slot: run())
+            menu.addAction(action)
+            self.addAction(action)  # the shortcut works wherever the focus is on the page
+            self.print_actions[key] = action
+        menu.aboutToShow.connect(self._enable_print_actions)
+        self.print_button.setMenu(menu)
+        self._enable_print_actions()
+
+    def _enable_print_actions(self) -> None:
+        may = roles.may(self.session.role, "patient.print")
+        allowed = self.dispensing.allowed()
+        state = {"application": may, "agreement": may, "slip": allowed["slip"], "card_rows": allowed["card"],
+                 "card": allowed["card"]}
+        for key, action in self.print_actions.items():
+            action.setEnabled(state[key])
+
+    def print_application(self) -> bool:
+        from ..enrolment.printouts import print_application_form
+
+        if not roles.may(self.session.role, "patient.print"):
+            return False
+        return print_application_form(self.print_flow, self.session, self.patient_id)
+
+    def print_agreement(self) -> bool:
+        from ..enrolment.printouts import print_agreement_to_read
+
+        if not roles.may(self.session.role, "patient.print"):
+            return False
+        return print_agreement_to_read(self.print_flow, self.session, self.patient_id, self)
 
     def _populate(self) -> None:
         self.setWindowTitle(f"患者信息：{self.record['name']}")
