@@ -192,8 +192,21 @@ def _factories(session, world, fresh_db_maker):
 
         return RecoveryCodeDialog("ABCD-EFGH-JKLM-NPQR")
 
+    def print_preview():
+        from clinic_app.documents.card import render_calibration_page
+        from clinic_app.ui.printing.flow import prepare_document
+        from clinic_app.ui.printing.preview import PrintPreview
+
+        import io
+
+        out = io.BytesIO()
+        render_calibration_page(out, "A5", 0.0, 0.0)
+        document, images = prepare_document("calibration", "救助卡套打校准页", "校准页.pdf", out.getvalue())
+        return PrintPreview(document, images)
+
     found = [
         ("首次启动向导", lambda: FirstStartWizard(fresh_db_maker())),
+        ("打印预览", print_preview),
         ("登录", lambda: LoginDialog(db, "油溪镇卫生院")),
         ("主窗口", lambda: MainWindow(session)),
         ("锁屏", locked),

@@ -506,6 +506,9 @@ def test_the_ledger_prints_through_the_preview_as_the_packages_pdf(qtbot, sessio
     move_to_2027(monkeypatch)
     previews = answer_previews(monkeypatch, tmp_path)
     window = _open(qtbot, session)
+    window.quarter_box.setCurrentIndex(window.quarter_box.findData(Q4))  # it opens on the current one
+    qtbot.waitUntil(lambda: window.print_button.isEnabled() and "第四季度" in window.windowTitle()
+                    + window.quarter_box.currentText(), timeout=20_000)
     assert window.print_button.shortcut().toString() == "Ctrl+P" and window.print_button.isEnabled()
     assert window.print_ledger()
     qtbot.waitUntil(lambda: len(previews.printed) == 1 and not window.print_flow.busy, timeout=30_000)
