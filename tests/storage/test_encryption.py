@@ -352,3 +352,23 @@ def test_the_key_lives_in_the_credential_store_when_there_is_one(tmp_path, monke
 def test_keyring_is_not_used_when_switched_off(monkeypatch):
     monkeypatch.setenv(cipher_key.KEYRING_ENV, "off")
     assert cipher_key._keyring() is None
+
+
+# --- the driver and the benchmark seam --------------------------------------------------------
+
+def test_sqlite_utils_runs_on_sqlcipher():
+    """sqlite-utils' own ``except OperationalError`` clauses must catch the errors of the
+    connections it is given: it has to be using the same driver."""
+    import sqlcipher3.dbapi2
+    import sqlite_utils.utils
+
+    assert sqlite_utils.utils.dbapi2 is sqlcipher3.dbapi2 is driver.sqlite
+
+
+def test_nothing_in_the_program_opens_plain_files():
+    """The plain mode exists for benchmarks/encryption_bench.py; the program never enters it."""
+    package = Path(__file__).resolve().parents[2] / "clinic_app"
+    users = [str(p.relative_to(package)) for p in package.rglob("*.py")
+             if "plain_files_for_benchmark(" in p.read_text(encoding="utf-8")
+             and p.name != "encryption.py"]
+    assert users == []
