@@ -265,16 +265,28 @@ def read_anchor(path: str | Path) -> dict:
 
 # --- the hook before exporting a ledger or closing a quarter ----------------------------------
 
-def refusal(db, quarter=None) -> str | None:
+def refusal(db, quarter=None, today: dt.date | None = None) -> str | None:
     """A Chinese reason to refuse exporting or closing when the records fail the check, else None.
 
-    Without ``quarter``: the full check. With it (exporting or closing that quarter):
-    ``verify_package`` — the quick check plus the full seal check of every row the quarter's
-    package carries, so the cost follows the package, not the whole history."""
-    result = verify(db) if quarter is None else verify_package(db, quarter)
+    Without ``quarter``: the full check. With it (exporting or closing that quarter): the full
+    check when none has passed today (so a failed start-up check, or a day without one, is never
+    skipped), otherwise ``verify_package`` — the quick check plus the full seal check of every
+    row the quarter's package carries, so the cost follows the package, not the whole history."""
+    today = today or dt.date.today()
+    if quarter is None or not _full_check_passed_on(db, today):
+        result = verify(db)
+        if result.ok and quarter is not None:
+            _remember_full_check(db, result, today)
+    else:
+        result = verify_package(db, quarter)
     if result.ok:
         return None
     return f"记录校验未通过，不能继续：{result.reason}。请联系管理员。"
+
+
+def _full_check_passed_on(db, day: dt.date) -> bool:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [CHECKED_AT]).fetchone()
+    return bool(row) and row[0] == day.isoformat()
 
 
 # Small tables a package draws on (the clinic, its settings, users who signed, the catalogue,
@@ -381,15 +393,20 @@ def startup_check(db, today: dt.date | None = None) -> Result:
     full = not row or row[0] != today.isoformat()
     result = verify(db, full=full, audit_after=_checked_upto(db))
     if result.ok:
-        reached = db.execute("SELECT hash FROM audit_log WHERE id = ?", [result.audit_checked]).fetchone()
-        values = [(CHECKED_UPTO, f"{result.audit_checked}:{reached[0] if reached else ''}")]
-        if full:
-            values.append((CHECKED_AT, today.isoformat()))
-        with db.atomic():
-            for key, value in values:
-                db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+        _remember_full_check(db, result, today if full else None)
     return result
+
+
+def _remember_full_check(db, result: Result, day: dt.date | None) -> None:
+    """What a passing check reached; ``day`` when it was the full one."""
+    reached = db.execute("SELECT hash FROM audit_log WHERE id = ?", [result.audit_checked]).fetchone()
+    values = [(CHECKED_UPTO, f"{result.audit_checked}:{reached[0] if reached else ''}")]
+    if day is not None:
+        values.append((CHECKED_AT, day.isoformat()))
+    with db.atomic():
+        for key, value in values:
+            db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
 
 
 def _checked_upto(db) -> tuple[int, str] | None:

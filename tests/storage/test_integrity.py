@@ -438,6 +438,11 @@ def test_a_changed_row_outside_the_package_is_left_to_the_daily_full_check(db_fi
     quarter = _last_quarter(db_file)
     old = first(db_file, f"SELECT min(id), count(*) FROM dispensings WHERE date < '{quarter.first_day}'")
     assert old[1] > 0
+    db = connect(db_file)
+    try:
+        assert integrity.startup_check(db).ok  # today's full check passed, before the change
+    finally:
+        db.conn.close()
     _tamper_keeping_triggers(db_file, ("UPDATE dispensings SET total_fen = 1 WHERE id = ?", [old[0]]))
     checked = []
     original = integrity.check_rows
@@ -466,5 +471,22 @@ def test_the_quick_check_counts_seals_from_the_small_index(db_file):
         plan = db.conn.execute("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM row_seals WHERE tbl = ?",
                                ["dispensings"]).fetchall()
         assert "USING COVERING INDEX row_seals_tbl" in plan[0][-1]
+    finally:
+        db.conn.close()
+
+
+def test_without_a_full_check_today_exporting_runs_it_and_refuses_any_changed_row(db_file):
+    """A day's first export (or one after a failed start-up check) checks everything: a row the
+    package does not carry is still refused, and named."""
+    from clinic_app.services import exports
+    from clinic_app.services.exports import ExportError
+
+    quarter = _last_quarter(db_file)
+    old = first(db_file, f"SELECT min(id) FROM dispensings WHERE date < '{quarter.first_day}'")[0]
+    _tamper_keeping_triggers(db_file, ("UPDATE dispensings SET total_fen = 1 WHERE id = ?", [old]))
+    db = open_database(db_file)
+    try:
+        with pytest.raises(ExportError, match=f"第 {old} 条领药记录内容已被改动"):
+            exports.ledger_job(db, quarter.code)
     finally:
         db.conn.close()
