@@ -36,10 +36,16 @@ def add_login(parser: argparse.ArgumentParser) -> None:
 def read_password(args) -> str:
     if getattr(args, "password", None) is not None:
         return args.password
+    return read_secret("密码：")
+
+
+def read_secret(prompt: str) -> str:
+    """From the terminal without echo, or one line of standard input (a password, a recovery
+    code: when both are piped, each takes its own line)."""
     if sys.stdin is not None and sys.stdin.isatty():
         import getpass
 
-        return getpass.getpass("密码：")
+        return getpass.getpass(prompt)
     line = sys.stdin.readline() if sys.stdin is not None else ""
     return line.rstrip("\r\n")
 

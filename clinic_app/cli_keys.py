@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .cli_auth import read_secret
 from .cli_errors import UsageError
 
 CODE_NOTICE = """\
@@ -30,14 +31,8 @@ def announce_new_code(stream=None) -> None:
 
 
 def read_code(prompt: str = "恢复密钥：") -> str:
-    """From the terminal without echo, or the first line of standard input (before a password,
-    when both are piped)."""
-    if sys.stdin is not None and sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass(prompt)
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    return line.rstrip("\r\n")
+    """Asked before a password, when both are needed: the first line when piped."""
+    return read_secret(prompt)
 
 
 def recovered_key(args) -> bytes | None:

@@ -14,7 +14,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import tempfile
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from .. import paths
 from ..domain.errors import ClinicError
 from . import driver, encryption
 from .db import file_database, open_file, scratch_database
+from .db_files import TEMP_PREFIX, TEMP_SUFFIX, remove_side_files, remove_with_side_files, temp_file
 from .lock import WriteLock
 
 PREFIX = "clinic-"
@@ -31,7 +31,6 @@ DEFAULT_KEEP = 10
 SQLITE_MAGIC = b"SQLite format 3\x00"
 REQUIRED_TABLES = ("_sqlite_migrations", "patients")
 MIGRATION_SET = "clinic_app"
-SIDE_FILES = ("-wal", "-shm", "-journal")
 # clinic-20240131-083000.db, or clinic-20240131-083000-2.db when two fall in the same second.
 _NAME = re.compile(r"^clinic-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
 
@@ -53,7 +52,7 @@ def backup_to(db_path: Path, out_dir: Path, *, now: dt.datetime | None = None, t
     except OSError as exc:
         raise BackupError(f"无法创建备份文件夹 {out_dir}：{_os_reason(exc)}") from exc
     target = _free_name(out_dir, now or dt.datetime.now(), tag)
-    tmp = _temp_file(out_dir)
+    tmp = temp_file(out_dir)
     with _removed_on_failure(tmp):
         try:
             _copy_database(db_path, tmp)
@@ -149,15 +148,15 @@ def restore(db_path: Path, backup_file: Path, accept_broken_chain: bool = False,
     # Held across the safety copy and the swap: a write by another process lands either before
     # (and is in the safety copy) or after (in the restored file), never in between.
     with WriteLock.of(db_path).hold(purpose="clinic-app restore"):
-        tmp = _temp_file(db_path.parent)
+        tmp = temp_file(db_path.parent)
         with _removed_on_failure(tmp):
             try:
                 _copy_checked_backup(backup_file, tmp, accept_broken_chain, key)
                 kept = _keep_current(db_path) if db_path.exists() else None
                 if db_path.exists() and _copied_in_place(tmp, db_path):
-                    _remove_quietly(tmp)
+                    remove_with_side_files(tmp)
                 else:
-                    _remove_side_files(db_path)
+                    remove_side_files(db_path)
                     os.replace(tmp, db_path)
             except OSError as exc:
                 raise BackupError(f"恢复失败：{_os_reason(exc)}") from exc
@@ -188,13 +187,13 @@ def check_restorable(db_path: Path, backup_file: Path, accept_broken_chain: bool
     db_path, backup_file = Path(db_path), Path(backup_file)
     _refuse_unusable_source(db_path, backup_file, key)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_file(db_path.parent)
+    tmp = temp_file(db_path.parent)
     try:
         _copy_checked_backup(backup_file, tmp, accept_broken_chain, key)
     except OSError as exc:
         raise BackupError(f"无法检查备份文件：{_os_reason(exc)}") from exc
     finally:
-        _remove_quietly(tmp)
+        remove_with_side_files(tmp)
 
 
 class ForeignKeyBackup(BackupError):
@@ -309,12 +308,6 @@ def _raw_copy(db_path: Path, out_dir: Path) -> Path:
     return target
 
 
-def _remove_side_files(db_path: Path) -> None:
-    """A WAL left by the old database would be replayed into the restored one and corrupt it."""
-    for suffix in SIDE_FILES:
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-
-
 # --- shared helpers ---------------------------------------------------------------------------
 
 def _copy_database(source: Path, dest: Path, read_only: bool = False,
@@ -367,7 +360,6 @@ def _integrity_problem(path: Path) -> str | None:
     return report if len(report) <= 200 else report[:200] + "……"
 
 
-TEMP_PREFIX, TEMP_SUFFIX = ".clinic-", ".tmp"
 
 
 def remove_debris(db_path: Path) -> list[Path]:
@@ -382,17 +374,10 @@ def remove_debris(db_path: Path) -> list[Path]:
         if not folder.is_dir():
             continue
         for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-            _remove_quietly(leftover)
+            remove_with_side_files(leftover)
             if not leftover.exists():
                 removed.append(leftover)
     return removed
-
-
-def _temp_file(folder: Path) -> Path:
-    """An empty file in the destination folder, so the final rename never crosses disks."""
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
-    os.close(fd)
-    return Path(name)
 
 
 def _fsync(path: Path) -> None:
@@ -407,16 +392,8 @@ def _removed_on_failure(tmp: Path):
     try:
         yield
     except BaseException:
-        _remove_quietly(tmp)
+        remove_with_side_files(tmp)
         raise
-
-
-def _remove_quietly(path: Path) -> None:
-    for suffix in ("",) + SIDE_FILES:
-        try:
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 def _is_damage(exc: driver.Error) -> bool:
@@ -449,4 +426,4 @@ def _os_reason(exc: OSError) -> str:
 
 def remove_database(db_path: Path) -> None:
     """Delete a database file and its side files: only for one this very command just created."""
-    _remove_quietly(Path(db_path))
+    remove_with_side_files(Path(db_path))

@@ -9,13 +9,13 @@ the key, so the message says both.
 from __future__ import annotations
 
 import os
-import tempfile
 from contextlib import closing, contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
 from . import cipher_key, driver
+from .db_files import remove_side_files, remove_with_side_files, temp_file
 from .errors import StorageError
 
 BUSY_TIMEOUT_S = 10
@@ -29,7 +29,6 @@ CIPHER_PAGE_SIZE = 4096
 # HMAC-SHA256 with a 256-bit key is as strong as this use needs.
 CIPHER_HMAC = "HMAC_SHA256"
 MIGRATION_SET = "clinic_app"
-TEMP_PREFIX, TEMP_SUFFIX = ".clinic-", ".tmp"  # what backup.remove_debris clears after a kill
 
 
 class NotOurDatabase(StorageError):
@@ -155,8 +154,7 @@ def encrypt_in_place(path: Path) -> None:
             # The WAL's last changes into the file, so the copy below has them all.
             plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         _replace_by_encrypted(path)
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_side_files(path)
         backups = paths.backups_dir(path)
         for old in sorted(backups.glob("clinic-*.db")) if backups.is_dir() else ():
             if driver.is_plain(old):
@@ -164,14 +162,12 @@ def encrypt_in_place(path: Path) -> None:
 
 
 def _replace_by_encrypted(path: Path) -> None:
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.resolve().parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = temp_file(path.resolve().parent)
     try:
         export_plain(path, tmp)
         os.replace(tmp, path)
     except BaseException:
-        _remove_with_side_files(tmp)
+        remove_with_side_files(tmp)
         raise
 
 
@@ -196,14 +192,6 @@ def export_plain(plain_path: Path, dest: Path, *, read_only: bool = False) -> No
     _check_copy(dest, key, counts)
     with open(dest, "rb+") as file:
         os.fsync(file.fileno())
-
-
-def _remove_with_side_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        try:
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 def _row_counts(conn) -> dict[str, int]:

@@ -259,62 +259,45 @@ class MainWindow(QMainWindow):
 
         CatalogueDialog(self.session, self).exec()
 
-    def open_getting_started(self):
-        """开始使用: one at a time, not modal, so it stays open beside the dialogs its steps open."""
-        from .first_day_dialog import GettingStartedDialog
-
-        window = getattr(self, "getting_started", None)
+    def _one_window(self, attr: str, make, refresh):
+        """A window that is not modal and exists once: asking again brings it to the front,
+        refreshed (``refresh(window)``), instead of opening a second one."""
+        window = getattr(self, attr, None)
         if window is not None and window.isVisible():
-            window.refresh()
+            refresh(window)
         else:
-            window = self.getting_started = GettingStartedDialog(self.session, self)
+            window = make(self.session, self)
+            setattr(self, attr, window)
             window.show()
         window.raise_()
         window.activateWindow()
         return window
+
+    def open_getting_started(self):
+        """开始使用: one at a time, not modal, so it stays open beside the dialogs its steps open."""
+        from .first_day_dialog import GettingStartedDialog
+
+        return self._one_window("getting_started", GettingStartedDialog, lambda w: w.refresh())
 
     def open_stock(self):
         """One stock window at a time, not modal; asking again brings it to the front, refreshed."""
         from .stock_window import StockWindow
 
-        window = getattr(self, "stock_window", None)
-        if window is not None and window.isVisible():
-            window.reload()
-        else:
-            window = self.stock_window = StockWindow(self.session, self)
-            window.show()
-        window.raise_()
-        window.activateWindow()
-        return window
+        return self._one_window("stock_window", StockWindow, lambda w: w.reload())
 
     def open_dashboard(self):
         """统计图表: one window at a time, not modal; asking again brings it to the front, recounted."""
         from .dashboard import DashboardWindow
 
-        window = getattr(self, "dashboard_window", None)
-        if window is not None and window.isVisible():
-            window.reload()
-        else:
-            window = self.dashboard_window = DashboardWindow(self.session, self)
-            window.show()
-        window.raise_()
-        window.activateWindow()
-        return window
+        return self._one_window("dashboard_window", DashboardWindow, lambda w: w.reload())
 
     def open_ledger(self):
-        """季度台账与上报: one window at a time, not modal; asking again brings it to the front, reread."""
+        """季度台账与上报: one window at a time, not modal; asking again brings it to the front,
+        reread (unless an export is running in it)."""
         from .ledger_window import LedgerWindow
 
-        window = getattr(self, "ledger_window", None)
-        if window is not None and window.isVisible():
-            if not window.exporting:
-                window.reload()
-        else:
-            window = self.ledger_window = LedgerWindow(self.session, self)
-            window.show()
-        window.raise_()
-        window.activateWindow()
-        return window
+        return self._one_window("ledger_window", LedgerWindow,
+                                lambda w: None if w.exporting else w.reload())
 
     def backup_now(self) -> None:
         session = self.session

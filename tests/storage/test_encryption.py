@@ -146,18 +146,6 @@ def test_plain_backups_beside_it_are_encrypted_with_it(demo_db, db_path, tmp_pat
     assert other.read_text() == "not ours"
 
 
-def test_another_programs_plain_database_is_left_untouched(tmp_path):
-    path = tmp_path / "other.db"
-    with closing(sqlite3.connect(str(path))) as conn:
-        conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)")
-        conn.commit()
-    before = path.read_bytes()
-    with pytest.raises(encryption.NotOurDatabase):
-        connect(path)
-    assert path.read_bytes() == before
-    assert driver.is_plain(path)
-
-
 def test_a_failed_check_of_the_encrypted_copy_leaves_the_plain_database(demo_db, db_path, tmp_path,
                                                                         monkeypatch):
     demo_db.conn.close()

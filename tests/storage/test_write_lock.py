@@ -138,6 +138,7 @@ def test_another_programs_database_is_refused_untouched(tmp_path):
     import sqlite3
     from contextlib import closing
 
+    from clinic_app.storage import driver
     from clinic_app.storage.db import NotOurDatabase
 
     path = tmp_path / "other.db"
@@ -149,3 +150,4 @@ def test_another_programs_database_is_refused_untouched(tmp_path):
         open_database(path)
     assert "不是本程序的数据库" in refused.value.message
     assert path.read_bytes() == before
+    assert driver.is_plain(path)  # not encrypted either: left exactly as it was
