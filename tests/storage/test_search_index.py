@@ -6,6 +6,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from clinic_app.storage import patients, search_index
 from clinic_app.storage.db import open_database
 
+from .older_version import undo_migration
+
 NAME_CHARS = "张王李赵秀英丽华曾单A b"
 DIGITS = "0123456789x"
 
@@ -99,12 +101,7 @@ def test_the_migration_fills_the_index_of_an_older_file(db_path):
     db = open_database(db_path)
     patients.create(db, record())
     patients.create(db, other_record())
-    for name in search_index.TRIGGERS:
-        db.execute(f"DROP TRIGGER {name}")
-    db.execute("DROP TABLE search_index")
-    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm011_search_index'")
-    db.conn.commit()
-    db.conn.close()
+    undo_migration(db, "m011_search_index", "search_index", search_index.TRIGGERS)
     db = open_database(db_path)
     try:
         assert _index(db) == search_index.expected_rows(db) and len(_index(db)) > 20

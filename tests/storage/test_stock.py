@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from clinic_app.storage import audit, catalogue, clock, stock
 from clinic_app.storage.errors import NotFoundError, StorageError
 
+from .older_version import undo_migration
 from .test_catalogue import dispensed_line
 
 USER = {"id": None, "username": "officer"}
@@ -341,12 +342,7 @@ def test_the_migration_fills_the_running_balance_of_an_older_file(db_path):
     stock.receive(db, spec["id"], "A2", "2028-06-01", 4, "2026-10-01")
     stock.issue(db, spec["id"], 9, "2026-11-01", None)
     stock.adjust(db, first["id"], 0, "2026-11-02", "盘点")
-    for name in stock.BALANCE_TRIGGERS:
-        db.execute(f"DROP TRIGGER {name}")
-    db.execute("DROP TABLE stock_balances")
-    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm012_stock_balances'")
-    db.conn.commit()
-    db.conn.close()
+    undo_migration(db, "m012_stock_balances", "stock_balances", stock.BALANCE_TRIGGERS)
     db = open_database(db_path)
     try:
         assert balances_match_moves(db)
