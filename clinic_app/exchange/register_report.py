@@ -63,7 +63,7 @@ class StagedReport:
 
         from .. import temp_files
 
-        final = write_report(parsed, out_dir, imported, dry=True)
+        final = report_path(parsed, out_dir)
         self.final = final
         self.tmp = final.with_name(f".{final.name}.tmp")
         self._stack = ExitStack()
@@ -91,25 +91,35 @@ class StagedReport:
             self._stack.close()
 
 
-def write_report(parsed: ParsedRegister, out_dir: Path, imported: bool, *, into: Path | None = None,
-                 dry: bool = False) -> Path:
+def _xlsx_available() -> bool:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:  # pragma: no cover - openpyxl ships with the program
+        return False
+    return True
+
+
+def report_path(parsed: ParsedRegister, out_dir: Path) -> Path:
+    """Where the report of ``parsed`` goes: beside the source, dated, never over another file."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    source = parsed.source or Path("登记名单")
+    return report_path_for(source, out_dir, ".xlsx" if _xlsx_available() else ".csv")
+
+
+def write_report(parsed: ParsedRegister, out_dir: Path, imported: bool, *, into: Path | None = None) -> Path:
     """The register as read, one row per checked row, plus 原行号, 状态 and 说明 — so staff can fix
     the rows in error right in the report and import it again. xlsx; CSV if xlsx cannot be made.
 
-    ``into`` writes it under that (temporary) name instead; ``dry`` only says where it would go."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ``into`` writes it under that (temporary) name instead of ``report_path``'s."""
+    path = into or report_path(parsed, out_dir)
     headers, body, id_positions = _report_table(parsed, imported)
     source = parsed.source or Path("登记名单")
     title = (f"{source.name} 导入报告（{dt.datetime.now():%Y-%m-%d %H:%M}，"
              f"{'已导入' if imported else '仅检查，未导入'}）：{parsed.summary()}")
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:  # pragma: no cover - openpyxl ships with the program
-        path = report_path_for(source, out_dir, ".csv")
-        return path if dry else _write_csv_report(into or path, title, headers, body)
-    path = report_path_for(source, out_dir)
-    return path if dry else _write_xlsx_report(into or path, title, headers, body, id_positions)
+    if not _xlsx_available():  # pragma: no cover - openpyxl ships with the program
+        return _write_csv_report(path, title, headers, body)
+    return _write_xlsx_report(path, title, headers, body, id_positions)
 
 
 _FILLS = {STATUS_LABELS[OK]: "E3F4E6", IMPORTED_LABEL: "C8EBCD", STATUS_LABELS[ERROR]: "FBE0E0",

@@ -74,11 +74,12 @@ def open_keyed(path: Path, *, encrypt_plain: bool = False, read_only: bool = Fal
     path = Path(path)
     if _plain_for_benchmark:
         return _raw(path, read_only)
-    if driver.is_plain(path):
+    header = driver.header_of(path)
+    if header == driver.PLAIN_HEADER:
         if not encrypt_plain:
             return _raw(path, read_only)
         encrypt_in_place(path)
-    new = not driver.header_of(path)  # no file yet, or an empty one: ours to create
+    new = not header  # no file yet, or an empty one: ours to create
     if key is None:
         key = cipher_key.installation_key(create=new and not read_only)
         if key is None:
